@@ -1,0 +1,106 @@
+package dev.metricsgateway.core;
+
+import dev.metricsgateway.catalog.Catalog;
+import dev.metricsgateway.catalog.EventSchema;
+import dev.metricsgateway.catalog.MetricSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The catalog compiled into per-event-type plans, and the state of every metric: batches of
+ * validated events go in, {@link GatewaySnapshot}s come out.
+ *
+ * <p><b>Time.</b> The engine never reads a clock: {@link #apply} and {@link #snapshot} take
+ * {@code nowMillis}. An event at or before the window's start ({@code floor(time/1 s) <=
+ * floor(now/1 s) - W}) is <em>late</em>: no windowed value can include it, so it is dropped and
+ * counted in the {@link ApplyResult}. An event dated after {@code now} (within the clock skew the
+ * decoder allows) is placed in the current second, while ages still use its own time.
+ *
+ * <p><b>Threading.</b> Safe for concurrent {@code apply} and {@code snapshot} from any number of
+ * threads: the plans are immutable after construction, and each {@link MetricAggregator} guards
+ * its series (see there). A snapshot is not atomic across series: an event applied during a
+ * snapshot may show in some metrics of it and not others.
+ */
+public final class AggregationEngine {
+
+    private final WindowSettings settings;
+    private final Map<String, EventSchema> schemasByType;
+    private final Map<EventSchema, List<MetricAggregator<?>>> plansBySchema = new IdentityHashMap<>();
+    private final List<MetricAggregator<?>> aggregators = new ArrayList<>();
+
+    public AggregationEngine(Catalog catalog, WindowSettings settings) {
+        this.settings = settings;
+        Map<String, EventSchema> schemas = new LinkedHashMap<>();
+        catalog.eventTypes().values().forEach(type -> schemas.put(type.name(), EventSchema.compile(type)));
+        this.schemasByType = Collections.unmodifiableMap(schemas);
+        schemas.values().forEach(schema -> plansBySchema.put(schema, new ArrayList<>()));
+        for (MetricSpec metric : catalog.metrics().values()) {
+            EventSchema schema = schemas.get(metric.eventType());
+            MetricAggregator<?> aggregator = create(metric, schema);
+            aggregators.add(aggregator);
+            plansBySchema.get(schema).add(aggregator);
+        }
+        aggregators.sort((a, b) -> a.spec.name().compareTo(b.spec.name()));
+    }
+
+    private MetricAggregator<?> create(MetricSpec metric, EventSchema schema) {
+        return switch (metric.aggregation()) {
+            case RATE -> new RateAggregator(metric, schema, settings);
+            case PERCENT_OF_EVENTS -> new PercentOfEventsAggregator(metric, schema, settings);
+            case MAX -> new MaxAggregator(metric, schema, settings);
+            case MEAN -> new MeanAggregator(metric, schema, settings);
+            case MAX_OF_LATEST -> new MaxOfLatestAggregator(metric, schema, settings);
+            case SUMMARY -> new SummaryAggregator(metric, schema, settings);
+        };
+    }
+
+    /** The compiled event schemas by type name; the decoder must build events with these instances. */
+    public Map<String, EventSchema> schemas() {
+        return schemasByType;
+    }
+
+    public WindowSettings settings() {
+        return settings;
+    }
+
+    /** Aggregates a batch of validated events that arrived at {@code nowMillis}. */
+    public ApplyResult apply(List<Event> events, long nowMillis) {
+        long oldestLiveSecond = Math.floorDiv(nowMillis, 1000) - settings.windowSeconds() + 1;
+        int late = 0;
+        for (Event event : events) {
+            if (Math.floorDiv(event.timeMillis(), 1000) < oldestLiveSecond) {
+                late++;
+                continue;
+            }
+            List<MetricAggregator<?>> plan = plansBySchema.get(event.schema());
+            if (plan == null) {
+                throw new IllegalArgumentException(event.schema() + ": not a schema of this engine");
+            }
+            long placedMillis = Math.min(event.timeMillis(), nowMillis);
+            for (MetricAggregator<?> aggregator : plan) {
+                aggregator.record(event, placedMillis);
+            }
+        }
+        return new ApplyResult(events.size() - late, late);
+    }
+
+    /** Every metric at {@code nowMillis}, in name order; series past their TTL are evicted on the way. */
+    public GatewaySnapshot snapshot(long nowMillis) {
+        List<MetricFamilySnapshot> families = new ArrayList<>(aggregators.size());
+        for (MetricAggregator<?> aggregator : aggregators) {
+            families.add(aggregator.snapshot(nowMillis));
+        }
+        return new GatewaySnapshot(nowMillis, families);
+    }
+
+    /** Live series per metric name, for the gateway's own metrics. */
+    public Map<String, Integer> seriesCountByMetric() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        aggregators.forEach(aggregator -> counts.put(aggregator.spec.name(), aggregator.seriesCount()));
+        return counts;
+    }
+}

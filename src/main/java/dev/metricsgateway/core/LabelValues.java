@@ -1,0 +1,38 @@
+package dev.metricsgateway.core;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The label values of one series, in the metric's label order: the key of a series. Immutable;
+ * the hash is computed once because every event looks its series up by it.
+ */
+final class LabelValues {
+
+    private final String[] values;
+    private final int hash;
+
+    LabelValues(String[] values) {
+        this.values = values;
+        this.hash = Arrays.hashCode(values);
+    }
+
+    List<String> asList() {
+        return List.of(values);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LabelValues that && hash == that.hash && Arrays.equals(values, that.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(values);
+    }
+}

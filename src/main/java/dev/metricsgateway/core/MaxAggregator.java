@@ -1,0 +1,36 @@
+package dev.metricsgateway.core;
+
+import dev.metricsgateway.catalog.EventSchema;
+import dev.metricsgateway.catalog.MetricSpec;
+import java.util.List;
+
+/** {@code max}: the largest value in the window; NaN when the window is empty. */
+final class MaxAggregator extends MetricAggregator<MaxAggregator.State> {
+
+    static final class State extends SeriesState {
+        final MaxWindow maxima;
+
+        State(int windowSeconds) {
+            maxima = new MaxWindow(windowSeconds);
+        }
+    }
+
+    MaxAggregator(MetricSpec spec, EventSchema eventSchema, WindowSettings settings) {
+        super(spec, eventSchema, settings);
+    }
+
+    @Override
+    State newState() {
+        return new State(settings.windowSeconds());
+    }
+
+    @Override
+    void record(State state, long second, double value, Event input, long eventTimeMillis) {
+        state.maxima.add(second, value);
+    }
+
+    @Override
+    SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
+        return new GaugeSample(labelValues, state.maxima.max(Math.floorDiv(nowMillis, 1000)));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.metricsgateway.core;
+
+import dev.metricsgateway.catalog.EventSchema;
+import dev.metricsgateway.catalog.MetricSpec;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code max_of_latest}: each instance (the {@code per} label) keeps its latest sample by event
+ * time; the series reads the maximum over instances whose latest sample is younger than the
+ * instance TTL, NaN when none is. Not windowed: utilization is a level, not a flow.
+ */
+final class MaxOfLatestAggregator extends MetricAggregator<MaxOfLatestAggregator.State> {
+
+    /** An instance's latest sample. */
+    private record InstanceSample(long timeMillis, double value) {
+    }
+
+    static final class State extends SeriesState {
+        final Map<String, InstanceSample> latestByInstance = new HashMap<>();
+    }
+
+    private final int instanceSlot;
+
+    MaxOfLatestAggregator(MetricSpec spec, EventSchema eventSchema, WindowSettings settings) {
+        super(spec, eventSchema, settings);
+        this.instanceSlot = inputSchema.slot(spec.perField());
+    }
+
+    @Override
+    State newState() {
+        return new State();
+    }
+
+    @Override
+    void record(State state, long second, double value, Event input, long eventTimeMillis) {
+        // Ties go to the later arrival: a process that reports twice in one millisecond meant the second.
+        state.latestByInstance.merge(input.label(instanceSlot), new InstanceSample(eventTimeMillis, value),
+                (held, offered) -> offered.timeMillis() >= held.timeMillis() ? offered : held);
+    }
+
+    @Override
+    SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
+        double max = Double.NaN;
+        Iterator<InstanceSample> samples = state.latestByInstance.values().iterator();
+        while (samples.hasNext()) {
+            InstanceSample sample = samples.next();
+            if (nowMillis - sample.timeMillis() >= settings.instanceTtlMillis()) {
+                samples.remove(); // a dead instance never comes back into the maximum
+            } else if (Double.isNaN(max) || sample.value() > max) {
+                max = sample.value();
+            }
+        }
+        return new GaugeSample(labelValues, max);
+    }
+}

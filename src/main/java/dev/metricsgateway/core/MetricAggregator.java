@@ -1,0 +1,141 @@
+package dev.metricsgateway.core;
+
+import dev.metricsgateway.catalog.EventSchema;
+import dev.metricsgateway.catalog.MetricSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live state of one catalog metric: its series by label values, and how an event updates a
+ * series and a series becomes a sample. Subclasses supply the per-series state and arithmetic.
+ *
+ * <p><b>Threading.</b> Any thread may record and snapshot at once. Series live in a
+ * {@link ConcurrentHashMap}; each series state is guarded by its own monitor, held only for the
+ * few arithmetic operations of one record or one sample. Eviction marks a state under its monitor
+ * before removing it, and a writer that finds its state evicted looks the series up again, so no
+ * event lands in a removed series.
+ */
+abstract class MetricAggregator<S extends SeriesState> {
+
+    private static final Comparator<SeriesSample> BY_LABELS = (a, b) -> {
+        List<String> left = a.labelValues();
+        List<String> right = b.labelValues();
+        for (int i = 0; i < left.size(); i++) {
+            int order = left.get(i).compareTo(right.get(i));
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
+    };
+
+    final MetricSpec spec;
+    final WindowSettings settings;
+    /** The schema of the metric's inputs: the event type's, or its {@code for_each} array items'. */
+    final EventSchema inputSchema;
+    private final int forEachSlot;
+    private final LabelSource[] labels;
+    private final int whereSlot;
+    private final ValueSource value;
+    private final Map<LabelValues, S> series = new ConcurrentHashMap<>();
+
+    MetricAggregator(MetricSpec spec, EventSchema eventSchema, WindowSettings settings) {
+        this.spec = spec;
+        this.settings = settings;
+        this.forEachSlot = spec.forEach() == null ? -1 : eventSchema.slot(spec.forEach());
+        this.inputSchema = forEachSlot < 0 ? eventSchema : eventSchema.itemSchema(forEachSlot);
+        this.labels = spec.labels().stream().map(label -> new LabelSource(label, inputSchema)).toArray(LabelSource[]::new);
+        this.whereSlot = spec.where() == null ? -1 : inputSchema.slot(spec.where().field());
+        this.value = ValueSource.of(spec, inputSchema);
+    }
+
+    /** A fresh state for a new series. */
+    abstract S newState();
+
+    /**
+     * Adds one input to {@code state}, under its monitor.
+     *
+     * @param second          the epoch second of the bucket the input belongs to
+     * @param value           the input's value (see {@link ValueSource}), never NaN
+     * @param input           the event (or array element) itself, for extra fields
+     * @param eventTimeMillis the event's own time
+     */
+    abstract void record(S state, long second, double value, Event input, long eventTimeMillis);
+
+    /** The sample of {@code state} at {@code nowMillis}, under its monitor. */
+    abstract SeriesSample sample(S state, List<String> labelValues, long nowMillis);
+
+    /** Called for every input of the metric's event type before {@code where} filters it. */
+    void beforeFilter(long second) {
+    }
+
+    final void record(Event event, long placedMillis) {
+        long second = Math.floorDiv(placedMillis, 1000);
+        if (forEachSlot < 0) {
+            recordInput(event, event.timeMillis(), placedMillis, second);
+            return;
+        }
+        for (Event item : event.items(forEachSlot)) {
+            recordInput(item, event.timeMillis(), placedMillis, second);
+        }
+    }
+
+    private void recordInput(Event input, long eventTimeMillis, long placedMillis, long second) {
+        beforeFilter(second);
+        if (whereSlot >= 0 && !spec.where().accepts(input.number(whereSlot))) {
+            return;
+        }
+        double inputValue = value.valueOf(input, eventTimeMillis);
+        if (Double.isNaN(inputValue)) {
+            return;
+        }
+        LabelValues key = labelValuesOf(input);
+        while (true) {
+            S state = series.computeIfAbsent(key, k -> newState());
+            synchronized (state) {
+                if (!state.evicted) {
+                    record(state, second, inputValue, input, eventTimeMillis);
+                    state.lastEventMillis = Math.max(state.lastEventMillis, placedMillis);
+                    return;
+                }
+            }
+        }
+    }
+
+    private LabelValues labelValuesOf(Event input) {
+        String[] values = new String[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            values[i] = labels[i].valueOf(input);
+        }
+        return new LabelValues(values);
+    }
+
+    /** Every live series at {@code nowMillis}, sorted by label values; evicts series past their TTL. */
+    final MetricFamilySnapshot snapshot(long nowMillis) {
+        List<SeriesSample> samples = new ArrayList<>(series.size());
+        for (Map.Entry<LabelValues, S> entry : series.entrySet()) {
+            S state = entry.getValue();
+            SeriesSample sample = null;
+            synchronized (state) {
+                if (nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
+                    state.evicted = true;
+                    series.remove(entry.getKey(), state);
+                } else {
+                    sample = sample(state, entry.getKey().asList(), nowMillis);
+                }
+            }
+            if (sample != null) {
+                samples.add(sample);
+            }
+        }
+        samples.sort(BY_LABELS);
+        return new MetricFamilySnapshot(spec, samples);
+    }
+
+    final int seriesCount() {
+        return series.size();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.metricsgateway.core;
+
+import dev.metricsgateway.catalog.EventSchema;
+import dev.metricsgateway.catalog.MetricSpec;
+import java.util.List;
+
+/** {@code rate}: Σ value (or the number of events) in the window / W. An idle series reads 0. */
+final class RateAggregator extends MetricAggregator<RateAggregator.State> {
+
+    static final class State extends SeriesState {
+        final SumWindow sums;
+
+        State(int windowSeconds) {
+            sums = new SumWindow(windowSeconds);
+        }
+    }
+
+    RateAggregator(MetricSpec spec, EventSchema eventSchema, WindowSettings settings) {
+        super(spec, eventSchema, settings);
+    }
+
+    @Override
+    State newState() {
+        return new State(settings.windowSeconds());
+    }
+
+    @Override
+    void record(State state, long second, double value, Event input, long eventTimeMillis) {
+        state.sums.add(second, value);
+    }
+
+    @Override
+    SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
+        return new GaugeSample(labelValues, state.sums.sum(Math.floorDiv(nowMillis, 1000)) / settings.windowSeconds());
+    }
+}

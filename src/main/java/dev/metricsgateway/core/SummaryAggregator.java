@@ -1,0 +1,52 @@
+package dev.metricsgateway.core;
+
+import dev.metricsgateway.catalog.EventSchema;
+import dev.metricsgateway.catalog.MetricSpec;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code summary}: quantiles over the window from per-second HdrHistograms (NaN when the window is
+ * empty), and {@code _count}/{@code _sum} cumulative since the series appeared, as OpenMetrics
+ * requires; they never go down while the series lives.
+ */
+final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> {
+
+    static final class State extends SeriesState {
+        final HistogramWindow window;
+        long count;
+        double sum;
+
+        State(int windowSeconds) {
+            window = new HistogramWindow(windowSeconds);
+        }
+    }
+
+    SummaryAggregator(MetricSpec spec, EventSchema eventSchema, WindowSettings settings) {
+        super(spec, eventSchema, settings);
+    }
+
+    @Override
+    State newState() {
+        return new State(settings.windowSeconds());
+    }
+
+    @Override
+    void record(State state, long second, double value, Event input, long eventTimeMillis) {
+        state.window.record(second, value);
+        state.count++;
+        state.sum += value;
+    }
+
+    @Override
+    SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
+        Histogram merged = HistogramWindow.newMergeTarget();
+        state.window.addWindowTo(merged, Math.floorDiv(nowMillis, 1000));
+        double[] quantileValues = new double[Quantiles.count()];
+        for (int i = 0; i < quantileValues.length; i++) {
+            quantileValues[i] = merged.getTotalCount() == 0 ? Double.NaN
+                    : HistogramWindow.fromRecorded(merged.medianEquivalentValue(merged.getValueAtPercentile(100 * Quantiles.at(i))));
+        }
+        return new SummarySample(labelValues, quantileValues, state.count, state.sum);
+    }
+}
