@@ -35,6 +35,9 @@ public final class CatalogLoader {
     private static final Set<String> METRIC_KEYS = Set.of("type", "stage", "end_of_support", "help", "event_type",
             "for_each", "labels", "where", "aggregation", "field", "age_of", "weight", "per");
 
+    private static final Set<String> LABEL_KEYS = Set.of("name", "from", "format");
+    private static final Set<String> WHERE_KEYS = Set.of("field", "min", "max");
+
     private CatalogLoader() {
     }
 
@@ -84,7 +87,7 @@ public final class CatalogLoader {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new CatalogException(source.name(), "catalog", "not valid YAML: " + e.getOriginalMessage());
+            throw new CatalogException(source.name(), "catalog", "not valid YAML (line " + e.getLocation().getLineNr() + "): " + e.getOriginalMessage());
         }
     }
 
@@ -125,7 +128,7 @@ public final class CatalogLoader {
             requireKeys(source, fieldPath, spec, FIELD_KEYS);
             FieldType type = FieldType.parse(text(spec, "type", true));
             List<FieldSpec> items = type == FieldType.ARRAY ? fields(source, fieldPath, spec.path("items")) : List.of();
-            fields.add(new FieldSpec(entry.getKey(), type, spec.path("optional").asBoolean(false),
+            fields.add(new FieldSpec(entry.getKey(), type, bool(spec, "optional"),
                     number(spec, "min", Double.NEGATIVE_INFINITY), number(spec, "max", Double.POSITIVE_INFINITY), items));
         }
         return fields;
@@ -169,6 +172,7 @@ public final class CatalogLoader {
             if (label.isTextual()) {
                 labels.add(new LabelSpec(label.asText(), label.asText(), LabelSpec.Format.VALUE));
             } else if (label.isObject()) {
+                checkKeys("labels", label, LABEL_KEYS);
                 String labelName = text(label, "name", true);
                 String format = label.path("format").asText("value");
                 labels.add(new LabelSpec(labelName, label.path("from").asText(labelName), switch (format) {
@@ -187,6 +191,7 @@ public final class CatalogLoader {
         if (node.isMissingNode() || node.isNull()) {
             return null;
         }
+        checkKeys("where", node, WHERE_KEYS);
         return new RangeFilter(text(node, "field", true),
                 number(node, "min", Double.NEGATIVE_INFINITY), number(node, "max", Double.POSITIVE_INFINITY));
     }
@@ -214,6 +219,29 @@ public final class CatalogLoader {
             throw new IllegalArgumentException(key + ": expected a number, got " + value);
         }
         return value.asDouble();
+    }
+
+    private static boolean bool(JsonNode node, String key) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException(key + ": expected true or false, got " + value);
+        }
+        return value.booleanValue();
+    }
+
+    /** Like requireKeys, for sub-mappings of an entry: the caller's entry path is added by forEachEntry. */
+    private static void checkKeys(String what, JsonNode node, Set<String> allowed) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(what + ": expected a mapping");
+        }
+        for (String key : (Iterable<String>) node::fieldNames) {
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException(what + ": unknown key \"" + key + "\" (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
     }
 
     private static void requireKeys(String source, String path, JsonNode node, Set<String> allowed) {

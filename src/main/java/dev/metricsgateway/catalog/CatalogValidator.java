@@ -122,6 +122,9 @@ final class CatalogValidator {
         if (where != null) {
             return where;
         }
+        if (metric.where() != null && metric.where().min() > metric.where().max()) {
+            return "where: min " + metric.where().min() + " is above max " + metric.where().max() + ", so no event can match";
+        }
         boolean hasField = metric.valueField() != null;
         boolean hasAge = metric.ageOfField() != null;
         if (hasField && hasAge) {

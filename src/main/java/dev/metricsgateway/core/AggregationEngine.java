@@ -82,7 +82,7 @@ public final class AggregationEngine {
             }
             long placedMillis = Math.min(event.timeMillis(), nowMillis);
             for (MetricAggregator<?> aggregator : plan) {
-                aggregator.record(event, placedMillis);
+                aggregator.record(event, placedMillis, nowMillis);
             }
         }
         return new ApplyResult(events.size() - late, late);

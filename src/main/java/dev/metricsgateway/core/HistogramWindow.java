@@ -24,10 +24,29 @@ final class HistogramWindow extends SecondBuckets {
     static final long MAX_RECORDED = Long.MAX_VALUE / 4;
 
     private final PackedHistogram[] histograms;
+    private final double recordedPerUnit;
 
     HistogramWindow(int windowSeconds) {
+        this(windowSeconds, RECORDED_PER_UNIT);
+    }
+
+    HistogramWindow(int windowSeconds, double recordedPerUnit) {
         super(windowSeconds);
         this.histograms = new PackedHistogram[windowSeconds];
+        this.recordedPerUnit = recordedPerUnit;
+    }
+
+    /**
+     * The recording scale for a field whose values are at most {@code fieldMax}: nanoseconds of a
+     * second (1e9) unless the declared max would not fit, then the largest power of ten that fits.
+     * Values of an unbounded field above MAX_RECORDED / 1e9 (about 2.3e9) are clamped.
+     */
+    static double recordedPerUnitFor(double fieldMax) {
+        double scale = RECORDED_PER_UNIT;
+        while (Double.isFinite(fieldMax) && fieldMax * scale > MAX_RECORDED) {
+            scale /= 10;
+        }
+        return scale;
     }
 
     void record(long second, double value) {
@@ -46,14 +65,14 @@ final class HistogramWindow extends SecondBuckets {
         }
     }
 
-    static long toRecorded(double value) {
-        double scaled = Math.rint(value * RECORDED_PER_UNIT);
+    long toRecorded(double value) {
+        double scaled = Math.rint(value * recordedPerUnit);
         return scaled >= MAX_RECORDED ? MAX_RECORDED : Math.max(0, (long) scaled);
     }
 
-    static double fromRecorded(long recorded) {
+    double fromRecorded(long recorded) {
         // Division, not multiplication by 1e-9: it gives the shortest decimal for a whole number of nanoseconds.
-        return recorded / RECORDED_PER_UNIT;
+        return recorded / recordedPerUnit;
     }
 
     /** A scratch histogram that can hold the merge of any of these windows. */

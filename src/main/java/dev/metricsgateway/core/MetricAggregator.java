@@ -72,18 +72,18 @@ abstract class MetricAggregator<S extends SeriesState> {
     void beforeFilter(long second) {
     }
 
-    final void record(Event event, long placedMillis) {
+    final void record(Event event, long placedMillis, long nowMillis) {
         long second = Math.floorDiv(placedMillis, 1000);
         if (forEachSlot < 0) {
-            recordInput(event, event.timeMillis(), placedMillis, second);
+            recordInput(event, event.timeMillis(), placedMillis, nowMillis, second);
             return;
         }
         for (Event item : event.items(forEachSlot)) {
-            recordInput(item, event.timeMillis(), placedMillis, second);
+            recordInput(item, event.timeMillis(), placedMillis, nowMillis, second);
         }
     }
 
-    private void recordInput(Event input, long eventTimeMillis, long placedMillis, long second) {
+    private void recordInput(Event input, long eventTimeMillis, long placedMillis, long nowMillis, long second) {
         beforeFilter(second);
         if (whereSlot >= 0 && !spec.where().accepts(input.number(whereSlot))) {
             return;
@@ -96,6 +96,12 @@ abstract class MetricAggregator<S extends SeriesState> {
         while (true) {
             S state = series.computeIfAbsent(key, k -> newState());
             synchronized (state) {
+                if (!state.evicted && state.lastEventMillis != Long.MIN_VALUE
+                        && nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
+                    // Expired while nobody took a snapshot: the series disappeared, so this input starts a new one.
+                    state.evicted = true;
+                    series.remove(key, state);
+                }
                 if (!state.evicted) {
                     record(state, second, inputValue, input, eventTimeMillis);
                     state.lastEventMillis = Math.max(state.lastEventMillis, placedMillis);

@@ -17,18 +17,22 @@ final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> 
         long count;
         double sum;
 
-        State(int windowSeconds) {
-            window = new HistogramWindow(windowSeconds);
+        State(int windowSeconds, double recordedPerUnit) {
+            window = new HistogramWindow(windowSeconds, recordedPerUnit);
         }
     }
 
+    private final double recordedPerUnit;
+
     SummaryAggregator(MetricSpec spec, EventSchema eventSchema, WindowSettings settings) {
         super(spec, eventSchema, settings);
+        double fieldMax = inputSchema.fields().get(inputSchema.fieldIndex(spec.valueField())).max();
+        this.recordedPerUnit = HistogramWindow.recordedPerUnitFor(fieldMax);
     }
 
     @Override
     State newState() {
-        return new State(settings.windowSeconds());
+        return new State(settings.windowSeconds(), recordedPerUnit);
     }
 
     @Override
@@ -45,7 +49,7 @@ final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> 
         double[] quantileValues = new double[Quantiles.count()];
         for (int i = 0; i < quantileValues.length; i++) {
             quantileValues[i] = merged.getTotalCount() == 0 ? Double.NaN
-                    : HistogramWindow.fromRecorded(merged.medianEquivalentValue(merged.getValueAtPercentile(100 * Quantiles.at(i))));
+                    : state.window.fromRecorded(merged.medianEquivalentValue(merged.getValueAtPercentile(100 * Quantiles.at(i))));
         }
         return new SummarySample(labelValues, quantileValues, state.count, state.sum);
     }
