@@ -1,0 +1,123 @@
+package dev.metricsgateway.cli;
+
+import dev.metricsgateway.auth.BootstrapAdmin;
+import dev.metricsgateway.auth.ServiceAccountStore;
+import dev.metricsgateway.catalog.Catalog;
+import dev.metricsgateway.catalog.CatalogException;
+import dev.metricsgateway.catalog.CatalogLoader;
+import dev.metricsgateway.catalog.CatalogSource;
+import dev.metricsgateway.config.ConfigException;
+import dev.metricsgateway.config.ConfigKey;
+import dev.metricsgateway.config.ConfigLoader;
+import dev.metricsgateway.config.GatewayConfig;
+import dev.metricsgateway.http.GatewayServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code serve}: reads the config, loads the catalog, bootstraps an admin account on an empty data
+ * dir, starts the gateway and runs until SIGTERM/SIGINT, on which it drains gracefully and exits 0.
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the gateway: ingest events on POST /api/v1/events and serve the aggregated metrics on "
+                + "GET /api/v1/observability/metrics.",
+            "Settings come from defaults, the YAML file (--config or METRICS_GATEWAY_CONFIG), environment "
+                + "variables METRICS_GATEWAY_<KEY> and these flags, later ones winning. See the README for every key.",
+            "On an empty data dir, an admin service account is created and its key printed once "
+                + "(or taken from METRICS_GATEWAY_BOOTSTRAP_KEY)."
+        })
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
+    Path configFile;
+
+    @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; env METRICS_GATEWAY_PORT).")
+    Integer port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Service-account store (default ./data; env METRICS_GATEWAY_DATA_DIR).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        GatewayConfig config;
+        Catalog catalog;
+        try {
+            Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+            if (port != null) {
+                flags.put(ConfigKey.PORT, port.toString());
+            }
+            if (dataDir != null) {
+                flags.put(ConfigKey.DATA_DIR, dataDir.toString());
+            }
+            config = ConfigLoader.load(configFile, System::getenv, flags);
+            catalog = loadCatalog(config.catalog());
+            BootstrapAdmin.ensureAdmin(new ServiceAccountStore(config.dataDir()), config.bootstrapKey()).ifPresent(out::println);
+        } catch (ConfigException | CatalogException | IllegalArgumentException | IllegalStateException e) {
+            err.println("metrics-gateway: cannot start: " + e.getMessage());
+            return 2;
+        }
+        out.flush();
+
+        GatewayServer server = GatewayServer.start(config, catalog, InstantSource.system())
+                .toCompletionStage().toCompletableFuture().get();
+        out.println("metrics-gateway listening on http://" + config.host() + ":" + server.port());
+        out.flush();
+        awaitShutdown(server, config);
+        return 0;
+    }
+
+    private static Catalog loadCatalog(Path userCatalog) {
+        List<CatalogSource> sources = new ArrayList<>();
+        sources.add(CatalogLoader.defaultSource());
+        if (userCatalog != null) {
+            try {
+                sources.add(new CatalogSource(userCatalog.toString(), Files.readString(userCatalog)));
+            } catch (IOException e) {
+                throw new CatalogException(userCatalog.toString(), "catalog", "cannot read: " + e.getMessage());
+            }
+        }
+        return CatalogLoader.load(sources);
+    }
+
+    /**
+     * Blocks until the JVM is asked to stop. The shutdown hook drains the server and then halts
+     * with status 0: a JVM ended by SIGTERM otherwise exits 143, which process supervisors count
+     * as a failure although the shutdown was clean.
+     */
+    private static void awaitShutdown(GatewayServer server, GatewayConfig config) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close().toCompletionStage().toCompletableFuture()
+                        .get(config.shutdownTimeoutSeconds() + 5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("metrics-gateway: shutdown did not complete cleanly: " + e);
+                Runtime.getRuntime().halt(1);
+            }
+            stopped.countDown();
+            Runtime.getRuntime().halt(0);
+        }, "metrics-gateway-shutdown"));
+        stopped.await();
+    }
+}

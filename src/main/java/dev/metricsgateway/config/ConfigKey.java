@@ -1,0 +1,56 @@
+package dev.metricsgateway.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One configuration key: its name in the YAML file, its environment variable, its default and a
+ * one-line description (the README's configuration table is this list).
+ */
+public enum ConfigKey {
+    HOST("host", "127.0.0.1", "Address to listen on; 0.0.0.0 in a container."),
+    PORT("port", "8080", "HTTP port (0 picks a free one)."),
+    DATA_DIR("data_dir", "./data", "Directory of the service-account store."),
+    WINDOW_SECONDS("window_seconds", "300", "Sliding window W of every rate, ratio, age and quantile."),
+    SERIES_TTL_SECONDS("series_ttl_seconds", "600", "A series with no event for this long leaves the output."),
+    INSTANCE_TTL_SECONDS("instance_ttl_seconds", "60", "An instance's utilization sample counts for this long."),
+    MAX_FUTURE_SKEW_SECONDS("max_future_skew_seconds", "60", "Events dated further in the future are invalid (400)."),
+    TIMESTAMPS("timestamps", "true", "Stamp every sample with the scrape's computation time."),
+    MAX_BODY_BYTES("max_body_bytes", "8388608", "Largest request body as sent (compressed or not); larger gets 413."),
+    MAX_DECOMPRESSED_BYTES("max_decompressed_bytes", "67108864", "Largest gzip body after decompression; larger gets 413."),
+    MAX_INFLIGHT_INGEST_REQUESTS("max_inflight_ingest_requests", "256", "Ingest requests in progress at once; more get 429."),
+    CATALOG("catalog", "", "A catalog YAML file whose entries add to or replace the default catalog's."),
+    SHUTDOWN_TIMEOUT_SECONDS("shutdown_timeout_seconds", "30", "How long SIGTERM waits for in-flight requests."),
+    EVENT_LOOPS("event_loops", "0", "HTTP event-loop threads; 0 means one per core.");
+
+    private final String yamlKey;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(String yamlKey, String defaultValue, String description) {
+        this.yamlKey = yamlKey;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String yamlKey() {
+        return yamlKey;
+    }
+
+    /** {@code METRICS_GATEWAY_} + the YAML key in upper case. */
+    public String environmentVariable() {
+        return ConfigLoader.ENV_PREFIX + yamlKey.toUpperCase(Locale.ROOT);
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    static List<ConfigKey> all() {
+        return List.of(values());
+    }
+}

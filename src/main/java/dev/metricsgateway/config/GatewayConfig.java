@@ -1,0 +1,39 @@
+package dev.metricsgateway.config;
+
+import java.nio.file.Path;
+
+/**
+ * Every setting of a running gateway, validated. Built by {@link ConfigLoader}; see the README's
+ * configuration table for each key's meaning, default and environment variable.
+ *
+ * <p>{@link #toString()} never shows the bootstrap key.
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        Path dataDir,
+        int windowSeconds,
+        long seriesTtlSeconds,
+        long instanceTtlSeconds,
+        long maxFutureSkewSeconds,
+        boolean timestamps,
+        long maxBodyBytes,
+        long maxDecompressedBytes,
+        int maxInflightIngestRequests,
+        Path catalog,
+        long shutdownTimeoutSeconds,
+        int eventLoops,
+        String bootstrapKey) {
+
+    @Override
+    public String toString() {
+        return "GatewayConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir
+                + ", windowSeconds=" + windowSeconds + ", seriesTtlSeconds=" + seriesTtlSeconds
+                + ", instanceTtlSeconds=" + instanceTtlSeconds + ", maxFutureSkewSeconds=" + maxFutureSkewSeconds
+                + ", timestamps=" + timestamps + ", maxBodyBytes=" + maxBodyBytes
+                + ", maxDecompressedBytes=" + maxDecompressedBytes
+                + ", maxInflightIngestRequests=" + maxInflightIngestRequests + ", catalog=" + catalog
+                + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
+                + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + "]";
+    }
+}

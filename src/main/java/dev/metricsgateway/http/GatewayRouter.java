@@ -1,0 +1,100 @@
+package dev.metricsgateway.http;
+
+import dev.metricsgateway.auth.Role;
+import dev.metricsgateway.auth.TectonKeyAuthenticationProvider;
+import dev.metricsgateway.exposition.GatewayMetrics.BatchRejection;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The routes of the contract, in one place:
+ * <pre>
+ *   GET  /healthz, /readyz                    no key
+ *   POST /api/v1/events                       event-writer
+ *   GET  /api/v1/observability/metrics        metrics-reader
+ *   GET  /metrics                             metrics-reader (the gateway's own metrics)
+ *   GET/POST /api/v1/service-accounts, DELETE /api/v1/service-accounts/{id}   admin
+ * </pre>
+ */
+final class GatewayRouter {
+
+    static final String EVENTS_PATH = "/api/v1/events";
+    static final String SCRAPE_PATH = "/api/v1/observability/metrics";
+    static final String OWN_METRICS_PATH = "/metrics";
+
+    private GatewayRouter() {
+    }
+
+    static Router create(Vertx vertx, GatewayServices services) {
+        Router router = Router.router(vertx);
+        TectonKeyAuthHandler authenticate = new TectonKeyAuthHandler(new TectonKeyAuthenticationProvider(services.accounts()));
+
+        router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+        router.get("/readyz").handler(ctx -> {
+            boolean ready = services.ready().get();
+            json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "READY" : "DRAINING"));
+        });
+
+        // Two routes for one path: Vert.x refuses a BodyHandler after an authentication handler
+        // on the same route. Everything that can refuse the request runs before the body is read.
+        router.post(EVENTS_PATH)
+                .handler(authenticate)
+                .handler(TectonKeyAuthHandler.requireRole(Role.EVENT_WRITER))
+                .handler(IngestHandler.requireEventContentType(services.metrics()))
+                .handler(admitIngest(services));
+        router.post(EVENTS_PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes()))
+                .handler(new IngestHandler(services.decoder(), services.engine(), services.metrics(), services.clock(),
+                        services.config().maxDecompressedBytes()));
+
+        router.get(SCRAPE_PATH)
+                .handler(authenticate)
+                .handler(TectonKeyAuthHandler.requireRole(Role.METRICS_READER))
+                .handler(ScrapeHandler.catalogMetrics(services.engine(), services.writer(), services.metrics(), services.scrapeClock()));
+
+        router.get(OWN_METRICS_PATH)
+                .handler(authenticate)
+                .handler(TectonKeyAuthHandler.requireRole(Role.METRICS_READER))
+                .handler(ScrapeHandler.gatewayMetrics(services.engine(), services.writer(), services.metrics()));
+
+        ServiceAccountRoutes.mount(router, authenticate, services.accountStore(), services.accounts()::reload);
+
+        router.route().last().handler(ctx -> ErrorResponses.send(ctx, 404, "not found"));
+        router.errorHandler(413, ctx -> {
+            services.metrics().batchRejected(BatchRejection.TOO_LARGE);
+            ErrorResponses.send(ctx, 413, "request body is over the limit of " + services.config().maxBodyBytes() + " bytes");
+        });
+        for (int status : new int[] {400, 404, 405, 415, 500}) {
+            router.errorHandler(status, ErrorResponses::handleFailure);
+        }
+        return router;
+    }
+
+    /**
+     * Sheds load before the body is read: beyond the in-flight limit the answer is 429 with
+     * {@code Retry-After}, so a client backs off instead of the gateway queueing without bound.
+     */
+    private static Handler<RoutingContext> admitIngest(GatewayServices services) {
+        int limit = services.config().maxInflightIngestRequests();
+        return ctx -> {
+            if (services.inflightIngest().incrementAndGet() > limit) {
+                services.inflightIngest().decrementAndGet();
+                services.metrics().batchRejected(BatchRejection.OVERLOADED);
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+                ErrorResponses.send(ctx, 429, "the gateway is shedding load; retry after 1 s");
+                return;
+            }
+            ctx.addEndHandler(done -> services.inflightIngest().decrementAndGet());
+            ctx.next();
+        };
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+}

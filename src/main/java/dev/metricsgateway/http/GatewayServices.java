@@ -1,0 +1,33 @@
+package dev.metricsgateway.http;
+
+import dev.metricsgateway.auth.ServiceAccountRegistry;
+import dev.metricsgateway.auth.ServiceAccountStore;
+import dev.metricsgateway.config.GatewayConfig;
+import dev.metricsgateway.core.AggregationEngine;
+import dev.metricsgateway.exposition.ExpositionWriter;
+import dev.metricsgateway.exposition.GatewayMetrics;
+import dev.metricsgateway.ingest.EventDecoder;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Everything the HTTP shell works with, shared by every verticle instance. All members are
+ * thread-safe.
+ *
+ * @param ready             false while the gateway drains for shutdown ({@code /readyz} answers 503)
+ * @param inflightIngest    ingest requests between their arrival and their answer
+ */
+record GatewayServices(
+        GatewayConfig config,
+        InstantSource clock,
+        AggregationEngine engine,
+        EventDecoder decoder,
+        ExpositionWriter writer,
+        GatewayMetrics metrics,
+        ServiceAccountStore accountStore,
+        ServiceAccountRegistry accounts,
+        ScrapeClock scrapeClock,
+        AtomicBoolean ready,
+        AtomicInteger inflightIngest) {
+}

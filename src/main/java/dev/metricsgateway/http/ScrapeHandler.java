@@ -1,0 +1,58 @@
+package dev.metricsgateway.http;
+
+import dev.metricsgateway.core.AggregationEngine;
+import dev.metricsgateway.exposition.ExpositionFormat;
+import dev.metricsgateway.exposition.ExpositionWriter;
+import dev.metricsgateway.exposition.GatewayMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * Serves a rendering in the negotiated format with its exact Content-Type and
+ * {@code Vary: Accept, Accept-Encoding}; the server gzips it when Accept-Encoding allows.
+ * Rendering runs on a worker thread: a scrape of many series takes milliseconds to seconds,
+ * too long for an event loop. Stateless.
+ */
+final class ScrapeHandler implements Handler<RoutingContext> {
+
+    static final String VARY = "Accept, Accept-Encoding";
+
+    private final Function<ExpositionFormat, byte[]> render;
+
+    private ScrapeHandler(Function<ExpositionFormat, byte[]> render) {
+        this.render = render;
+    }
+
+    /** The catalog metrics, stamped with one time per scrape. */
+    static ScrapeHandler catalogMetrics(AggregationEngine engine, ExpositionWriter writer, GatewayMetrics metrics, ScrapeClock clock) {
+        return new ScrapeHandler(format -> {
+            long started = System.nanoTime();
+            byte[] body = writer.write(engine.snapshot(clock.nextMillis()), format);
+            metrics.scrapeServed((System.nanoTime() - started) / 1e9);
+            return body;
+        });
+    }
+
+    /** The gateway's own metrics, unstamped (they are read at scrape time like any exporter's). */
+    static ScrapeHandler gatewayMetrics(AggregationEngine engine, ExpositionWriter writer, GatewayMetrics metrics) {
+        return new ScrapeHandler(format -> writer.write(metrics.snapshot(engine.seriesCountByMetric()), format));
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        ExpositionFormat format = ExpositionFormat.negotiate(ctx.request().getHeader(HttpHeaders.ACCEPT));
+        ctx.vertx().executeBlocking(() -> render.apply(format), false).onComplete(rendered -> {
+            if (rendered.failed()) {
+                ctx.fail(rendered.cause());
+                return;
+            }
+            ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, format.contentType())
+                    .putHeader(HttpHeaders.VARY, VARY)
+                    .end(Buffer.buffer(rendered.result()));
+        });
+    }
+}
