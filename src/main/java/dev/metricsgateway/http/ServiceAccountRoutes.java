@@ -89,16 +89,16 @@ public final class ServiceAccountRoutes {
         try {
             body = Json.decodeValue(ctx.body().buffer());
         } catch (DecodeException | NullPointerException e) {
-            sendError(ctx, 400, "request body is not valid JSON", new JsonArray());
+            ErrorResponses.send(ctx, 400, "request body is not valid JSON", new JsonArray());
             return;
         }
         if (!(body instanceof JsonObject request)) {
-            sendError(ctx, 400, "request body must be a JSON object", new JsonArray());
+            ErrorResponses.send(ctx, 400, "request body must be a JSON object", new JsonArray());
             return;
         }
         CreateRequest parsed = CreateRequest.parse(request);
         if (!parsed.problems().isEmpty()) {
-            sendError(ctx, 400, "invalid service account", parsed.problems());
+            ErrorResponses.send(ctx, 400, "invalid service account", parsed.problems());
             return;
         }
         ctx.vertx().executeBlocking(() -> {
@@ -134,7 +134,7 @@ public final class ServiceAccountRoutes {
                 ctx.response().setStatusCode(204).end();
             } else {
                 // The id is not echoed: whatever the client put in the path stays out of the answer.
-                sendError(ctx, 404, "no service account with this id", null);
+                ErrorResponses.send(ctx, 404, "no service account with this id");
             }
         });
     }
@@ -145,13 +145,13 @@ public final class ServiceAccountRoutes {
         if (mediaType.equals(JSON)) {
             ctx.next();
         } else {
-            sendError(ctx, 415, "Content-Type must be application/json", null);
+            ErrorResponses.send(ctx, 415, "Content-Type must be application/json");
         }
     }
 
     private static void bodyTooLarge(RoutingContext ctx) {
         if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
-            sendError(ctx, 413, "request body exceeds " + BODY_LIMIT_BYTES + " bytes", null);
+            ErrorResponses.send(ctx, 413, "request body exceeds " + BODY_LIMIT_BYTES + " bytes");
         } else {
             ctx.next();
         }
@@ -173,13 +173,6 @@ public final class ServiceAccountRoutes {
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());
     }
 
-    private static void sendError(RoutingContext ctx, int status, String message, JsonArray details) {
-        JsonObject body = new JsonObject().put("error", message);
-        if (details != null) {
-            body.put("details", details);
-        }
-        send(ctx, status, body);
-    }
 
     /** A validated create request, or the list of what is wrong with it. */
     private record CreateRequest(String name, String description, Set<Role> roles, JsonArray problems) {

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.TokenCredentials;
@@ -133,20 +132,14 @@ public final class TectonKeyAuthHandler implements AuthenticationHandler {
             } else if (TectonKeyAuthenticationProvider.hasRole(user, role)) {
                 ctx.next();
             } else {
-                sendError(ctx, 403, "service account lacks role " + role.wireName());
+                ErrorResponses.send(ctx, 403, "service account lacks role " + role.wireName());
             }
         };
     }
 
     private static void unauthorized(RoutingContext ctx, String message) {
         ctx.response().putHeader("WWW-Authenticate", SCHEME);
-        sendError(ctx, 401, message);
+        ErrorResponses.send(ctx, 401, message);
     }
 
-    private static void sendError(RoutingContext ctx, int status, String message) {
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("error", message).encode());
-    }
 }
