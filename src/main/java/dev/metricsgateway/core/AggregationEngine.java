@@ -97,6 +97,21 @@ public final class AggregationEngine {
         return new GatewaySnapshot(nowMillis, families);
     }
 
+    /**
+     * Merges the state of {@code other} (same catalog, same window settings) into this engine, so
+     * that this engine then holds the state of the union of both engines' events: counts and sums
+     * add, histograms merge, maxima take the max, per-instance gauges keep each instance's latest
+     * sample. {@code other} must not be written to while it is merged.
+     */
+    public void mergeFrom(AggregationEngine other) {
+        if (other.aggregators.size() != aggregators.size()) {
+            throw new IllegalArgumentException("cannot merge engines built from different catalogs");
+        }
+        for (int i = 0; i < aggregators.size(); i++) {
+            aggregators.get(i).mergeFrom(other.aggregators.get(i));
+        }
+    }
+
     /** Live series per metric name, for the gateway's own metrics. */
     public Map<String, Integer> seriesCountByMetric() {
         Map<String, Integer> counts = new LinkedHashMap<>();

@@ -33,4 +33,9 @@ final class MaxAggregator extends MetricAggregator<MaxAggregator.State> {
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
         return new GaugeSample(labelValues, state.maxima.max(Math.floorDiv(nowMillis, 1000)));
     }
+
+    @Override
+    void merge(State state, State other) {
+        state.maxima.mergeBuckets(other.maxima);
+    }
 }

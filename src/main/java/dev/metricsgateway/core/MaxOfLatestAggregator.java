@@ -36,9 +36,12 @@ final class MaxOfLatestAggregator extends MetricAggregator<MaxOfLatestAggregator
 
     @Override
     void record(State state, long second, double value, Event input, long eventTimeMillis) {
-        // Ties go to the later arrival: a process that reports twice in one millisecond meant the second.
-        state.latestByInstance.merge(input.label(instanceSlot), new InstanceSample(eventTimeMillis, value),
-                (held, offered) -> offered.timeMillis() >= held.timeMillis() ? offered : held);
+        state.latestByInstance.merge(input.label(instanceSlot), new InstanceSample(eventTimeMillis, value), MaxOfLatestAggregator::later);
+    }
+
+    /** The later of two samples; ties go to the later arrival (a process that reports twice in one millisecond meant the second). */
+    private static InstanceSample later(InstanceSample held, InstanceSample offered) {
+        return offered.timeMillis() >= held.timeMillis() ? offered : held;
     }
 
     @Override
@@ -54,5 +57,10 @@ final class MaxOfLatestAggregator extends MetricAggregator<MaxOfLatestAggregator
             }
         }
         return new GaugeSample(labelValues, max);
+    }
+
+    @Override
+    void merge(State state, State other) {
+        other.latestByInstance.forEach((instance, sample) -> state.latestByInstance.merge(instance, sample, MaxOfLatestAggregator::later));
     }
 }

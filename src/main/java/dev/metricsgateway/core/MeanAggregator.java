@@ -42,4 +42,9 @@ final class MeanAggregator extends MetricAggregator<MeanAggregator.State> {
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
         return new GaugeSample(labelValues, state.means.mean(Math.floorDiv(nowMillis, 1000)));
     }
+
+    @Override
+    void merge(State state, State other) {
+        state.means.mergeBuckets(other.means);
+    }
 }

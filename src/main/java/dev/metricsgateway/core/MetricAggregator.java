@@ -68,6 +68,12 @@ abstract class MetricAggregator<S extends SeriesState> {
     /** The sample of {@code state} at {@code nowMillis}, under its monitor. */
     abstract SeriesSample sample(S state, List<String> labelValues, long nowMillis);
 
+    /**
+     * Adds everything {@code other} recorded into {@code state}, so that {@code state} becomes the
+     * state of the union of both series' inputs. Called under both monitors.
+     */
+    abstract void merge(S state, S other);
+
     /** Called for every input of the metric's event type before {@code where} filters it. */
     void beforeFilter(long second) {
     }
@@ -139,6 +145,39 @@ abstract class MetricAggregator<S extends SeriesState> {
         }
         samples.sort(BY_LABELS);
         return new MetricFamilySnapshot(spec, samples);
+    }
+
+    /**
+     * Merges every series of {@code other} (an aggregator of the same metric and window, e.g. a
+     * partial state from another node) into this one. {@code other} must not be written to while
+     * it is merged; this aggregator may be.
+     */
+    @SuppressWarnings("unchecked")
+    final void mergeFrom(MetricAggregator<?> other) {
+        if (other.getClass() != getClass() || !other.spec.equals(spec) || !other.settings.equals(settings)) {
+            throw new IllegalArgumentException(other.spec.name() + ": can only merge the same metric with the same window");
+        }
+        mergeShared(other);
+        for (Map.Entry<LabelValues, ?> entry : other.series.entrySet()) {
+            S theirs = (S) entry.getValue();
+            while (true) {
+                S ours = series.computeIfAbsent(entry.getKey(), k -> newState());
+                synchronized (ours) {
+                    if (ours.evicted) {
+                        continue;
+                    }
+                    synchronized (theirs) {
+                        merge(ours, theirs);
+                        ours.lastEventMillis = Math.max(ours.lastEventMillis, theirs.lastEventMillis);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Merges state kept for the whole metric rather than per series (none by default). */
+    void mergeShared(MetricAggregator<?> other) {
     }
 
     final int seriesCount() {

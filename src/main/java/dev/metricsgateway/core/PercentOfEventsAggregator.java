@@ -57,4 +57,19 @@ final class PercentOfEventsAggregator extends MetricAggregator<PercentOfEventsAg
         double matching = state.matching.sum(nowSecond);
         return new GaugeSample(labelValues, total == 0 ? 0 : 100 * matching / total);
     }
+
+    @Override
+    void merge(State state, State other) {
+        state.matching.mergeBuckets(other.matching);
+    }
+
+    @Override
+    void mergeShared(MetricAggregator<?> other) {
+        SumWindow theirs = ((PercentOfEventsAggregator) other).allEvents;
+        synchronized (allEvents) {
+            synchronized (theirs) {
+                allEvents.mergeBuckets(theirs);
+            }
+        }
+    }
 }

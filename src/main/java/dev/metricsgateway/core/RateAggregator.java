@@ -33,4 +33,9 @@ final class RateAggregator extends MetricAggregator<RateAggregator.State> {
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
         return new GaugeSample(labelValues, state.sums.sum(Math.floorDiv(nowMillis, 1000)) / settings.windowSeconds());
     }
+
+    @Override
+    void merge(State state, State other) {
+        state.sums.mergeBuckets(other.sums);
+    }
 }

@@ -53,4 +53,11 @@ final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> 
         }
         return new SummarySample(labelValues, quantileValues, state.count, state.sum);
     }
+
+    @Override
+    void merge(State state, State other) {
+        state.window.mergeBuckets(other.window);
+        state.count += other.count;
+        state.sum += other.sum;
+    }
 }
