@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,8 +80,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
         out.flush();
 
-        GatewayServer server = GatewayServer.start(config, catalog, InstantSource.system())
-                .toCompletionStage().toCompletableFuture().get();
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(config, catalog, InstantSource.system()).toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            // Netty's BindException does not say which address it could not bind.
+            err.println("metrics-gateway: cannot start: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getCause().getMessage());
+            return 2;
+        }
         out.println("metrics-gateway listening on http://" + config.host() + ":" + server.port());
         out.flush();
         awaitShutdown(server, config);

@@ -43,6 +43,7 @@ class HostileBodiesTest {
                 if (reply.status() == 202) {
                     accepted += reply.json().getInteger("accepted");
                 } else {
+                    assertThat(reply.text()).as("input %d: %s %s", i, reply.headers().entries(), new String(body, StandardCharsets.ISO_8859_1)).isNotEmpty();
                     assertThat(reply.json().getJsonArray("details")).as("input %d", i).isNotEmpty();
                 }
             }

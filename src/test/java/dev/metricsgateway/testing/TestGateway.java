@@ -6,7 +6,9 @@ import dev.metricsgateway.catalog.CatalogLoader;
 import dev.metricsgateway.config.ConfigLoader;
 import dev.metricsgateway.config.GatewayConfig;
 import dev.metricsgateway.http.GatewayServer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +37,7 @@ public final class TestGateway implements AutoCloseable {
     public final String writerKey;
     private final GatewayServer server;
     private final HttpClient client;
+    private final Context context;
 
     private TestGateway(Vertx vertx, Path dataDir, Map<String, String> settings) throws Exception {
         ServiceAccountStore store = new ServiceAccountStore(dataDir);
@@ -50,6 +53,7 @@ public final class TestGateway implements AutoCloseable {
         GatewayConfig config = ConfigLoader.load(null, env::get, Map.of());
         server = await(GatewayServer.start(config, CatalogLoader.loadDefault(), clock));
         client = vertx.createHttpClient();
+        context = vertx.getOrCreateContext();
     }
 
     /** @param settings extra environment variables, e.g. {@code METRICS_GATEWAY_MAX_BODY_BYTES} */
@@ -66,9 +70,14 @@ public final class TestGateway implements AutoCloseable {
         MultiMap sent = MultiMap.caseInsensitiveMultiMap();
         sent.addAll(headers);
         options.setHeaders(sent);
-        return await(client.request(options)
+        // The chain runs on one Vert.x context: built from the test thread, its callbacks could be
+        // dispatched late enough for a small response body to arrive before body() is asked for.
+        Promise<HttpReply> reply = Promise.promise();
+        context.runOnContext(ignored -> client.request(options)
                 .compose(request -> body == null ? request.send() : request.send(body))
-                .compose(response -> response.body().map(bytes -> new HttpReply(response.statusCode(), response.headers(), bytes))));
+                .compose(response -> response.body().map(bytes -> new HttpReply(response.statusCode(), response.headers(), bytes)))
+                .onComplete(reply));
+        return await(reply.future());
     }
 
     public HttpReply get(String path, Map<String, String> headers) throws Exception {
