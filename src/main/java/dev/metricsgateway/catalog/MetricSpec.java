@@ -11,7 +11,7 @@ import java.util.List;
  * @param type        gauge or summary
  * @param eventType   the event type it is derived from
  * @param forEach     an array field of the event type whose elements are the metric's inputs, or {@code null}
- * @param labels      the metric's labels in wire order
+ * @param labels      the metric's labels in catalog order (the writers sort them by name on the wire)
  * @param where       a filter on a numeric field, or {@code null}
  * @param aggregation how events become the value
  * @param valueField  the numeric field the value comes from, or {@code null}

@@ -55,7 +55,7 @@ public final class ConfigLoader {
         flags.forEach((key, value) -> {
             if (value != null) {
                 values.put(key, value);
-                sources.put(key, "flag");
+                sources.put(key, "flag --" + key.yamlKey().replace('_', '-'));
             }
         });
         return build(new Values(values, sources), blankToNull(env.apply(BOOTSTRAP_KEY_ENV)));
