@@ -108,7 +108,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Blocks until the JVM is asked to stop. The shutdown hook drains the server and then halts
+     * Blocks until the JVM is asked to stop. The shutdown hook turns readiness off, waits the drain
+     * period (requests are still served meanwhile), closes the server gracefully and then halts
      * with status 0: a JVM ended by SIGTERM otherwise exits 143, which process supervisors count
      * as a failure although the shutdown was clean.
      */
@@ -116,6 +117,8 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                server.startDraining();
+                Thread.sleep(TimeUnit.SECONDS.toMillis(config.shutdownDrainSeconds()));
                 server.close().toCompletionStage().toCompletableFuture()
                         .get(config.shutdownTimeoutSeconds() + 5, TimeUnit.SECONDS);
             } catch (Exception e) {

@@ -20,6 +20,7 @@ public enum ConfigKey {
     MAX_DECOMPRESSED_BYTES("max_decompressed_bytes", "67108864", "Largest gzip body after decompression; larger gets 413."),
     MAX_INFLIGHT_INGEST_REQUESTS("max_inflight_ingest_requests", "256", "Ingest requests in progress at once; more get 429."),
     CATALOG("catalog", "", "A catalog YAML file whose entries add to or replace the default catalog's."),
+    SHUTDOWN_DRAIN_SECONDS("shutdown_drain_seconds", "2", "After SIGTERM, /readyz answers 503 this long before the server stops accepting."),
     SHUTDOWN_TIMEOUT_SECONDS("shutdown_timeout_seconds", "30", "How long SIGTERM waits for in-flight requests."),
     EVENT_LOOPS("event_loops", "0", "HTTP event-loop threads; 0 means one per core.");
 

@@ -117,6 +117,7 @@ public final class ConfigLoader {
                 v.longIn(ConfigKey.MAX_DECOMPRESSED_BYTES, 1024, 1L << 31),
                 (int) v.longIn(ConfigKey.MAX_INFLIGHT_INGEST_REQUESTS, 1, 1_000_000),
                 catalog.isBlank() ? null : Path.of(catalog),
+                v.longIn(ConfigKey.SHUTDOWN_DRAIN_SECONDS, 0, 600),
                 v.longIn(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, 0, 3600),
                 (int) v.longIn(ConfigKey.EVENT_LOOPS, 0, 1024),
                 bootstrapKey);

@@ -21,6 +21,7 @@ public record GatewayConfig(
         long maxDecompressedBytes,
         int maxInflightIngestRequests,
         Path catalog,
+        long shutdownDrainSeconds,
         long shutdownTimeoutSeconds,
         int eventLoops,
         String bootstrapKey) {
@@ -33,7 +34,7 @@ public record GatewayConfig(
                 + ", timestamps=" + timestamps + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxDecompressedBytes=" + maxDecompressedBytes
                 + ", maxInflightIngestRequests=" + maxInflightIngestRequests + ", catalog=" + catalog
-                + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
+                + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
                 + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + "]";
     }
 }

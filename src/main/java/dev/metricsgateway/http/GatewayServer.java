@@ -93,11 +93,19 @@ public final class GatewayServer {
     }
 
     /**
+     * First step of a graceful stop: {@code /readyz} answers 503 while requests are still served,
+     * so load balancers and Kubernetes take the gateway out of rotation before it stops accepting.
+     */
+    public void startDraining() {
+        services.ready().set(false);
+    }
+
+    /**
      * Graceful stop: {@code /readyz} turns 503, servers stop accepting, in-flight requests finish
      * (up to the shutdown timeout), then Vert.x closes.
      */
     public Future<Void> close() {
-        services.ready().set(false);
+        startDraining();
         return vertx.close();
     }
 }

@@ -80,6 +80,11 @@ public final class TestGateway implements AutoCloseable {
         return await(reply.future());
     }
 
+    /** Puts the gateway into the draining state that SIGTERM starts with. */
+    public void startDraining() {
+        server.startDraining();
+    }
+
     public HttpReply get(String path, Map<String, String> headers) throws Exception {
         return call(HttpMethod.GET, path, headers, null);
     }
