@@ -6,10 +6,12 @@ import dev.metricsgateway.exposition.GatewayMetrics.BatchRejection;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.stream.Collectors;
 
 /**
  * The routes of the contract, in one place:
@@ -64,12 +66,17 @@ final class GatewayRouter {
 
         ServiceAccountRoutes.mount(router, authenticate, services.accountStore(), services.accounts()::reload);
 
-        router.route().last().handler(ctx -> ErrorResponses.send(ctx, 404, "not found"));
+        // No catch-all route: the router itself tells 404 (no such path) from 405 (path exists,
+        // method does not) and the error handlers below render both as JSON.
         router.errorHandler(413, ctx -> {
             services.metrics().batchRejected(BatchRejection.TOO_LARGE);
             ErrorResponses.send(ctx, 413, "request body is over the limit of " + services.config().maxBodyBytes() + " bytes");
         });
-        for (int status : new int[] {400, 404, 405, 415, 500}) {
+        router.errorHandler(405, ctx -> {
+            ctx.response().putHeader(HttpHeaders.ALLOW, allowedMethods(router, ctx.request().path()));
+            ErrorResponses.handleFailure(ctx);
+        });
+        for (int status : new int[] {400, 404, 415, 500}) {
             router.errorHandler(status, ErrorResponses::handleFailure);
         }
         return router;
@@ -92,6 +99,18 @@ final class GatewayRouter {
             ctx.addEndHandler(done -> services.inflightIngest().decrementAndGet());
             ctx.next();
         };
+    }
+
+    /** The methods routed for {@code path}, for the {@code Allow} header a 405 must carry (RFC 9110). */
+    private static String allowedMethods(Router router, String path) {
+        return router.getRoutes().stream()
+                .filter(route -> route.getPath() != null && route.methods() != null
+                        && path.matches(route.getPath().replaceAll(":[^/]+", "[^/]+")))
+                .flatMap(route -> route.methods().stream())
+                .map(HttpMethod::name)
+                .distinct()
+                .sorted()
+                .collect(Collectors.joining(", "));
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

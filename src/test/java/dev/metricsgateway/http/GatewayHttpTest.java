@@ -266,6 +266,17 @@ class GatewayHttpTest {
     }
 
     @Test
+    void wrongMethodOnAKnownPathIs405WithAllow() throws Exception {
+        HttpReply reply = gateway.get("/api/v1/events", Map.of("Authorization", "Tecton-key " + gateway.writerKey));
+        assertThat(reply.status()).isEqualTo(405);
+        assertThat(reply.header("Allow")).isEqualTo("POST");
+        assertThat(reply.json().getString("error")).isEqualTo("method not allowed");
+        HttpReply account = gateway.call(HttpMethod.PUT, "/api/v1/service-accounts/abc", Map.of(), null);
+        assertThat(account.status()).isEqualTo(405);
+        assertThat(account.header("Allow")).isEqualTo("DELETE");
+    }
+
+    @Test
     void ownMetricsCountAcceptedEventsAndSeries() throws Exception {
         gateway.postEvents(gateway.writerKey, NDJSON, REQUEST + "\n" + REQUEST);
         assertThat(ownMetrics())
