@@ -19,6 +19,8 @@ public enum ConfigKey {
     MAX_BODY_BYTES("max_body_bytes", "8388608", "Largest request body as sent (compressed or not); larger gets 413."),
     MAX_DECOMPRESSED_BYTES("max_decompressed_bytes", "67108864", "Largest gzip body after decompression; larger gets 413."),
     MAX_INFLIGHT_INGEST_REQUESTS("max_inflight_ingest_requests", "256", "Ingest requests in progress at once; more get 429."),
+    IDEMPOTENCY_WINDOW_SECONDS("idempotency_window_seconds", "600", "A batch retried with the same Idempotency-Key within this window is not applied twice."),
+    MAX_IDEMPOTENCY_KEYS("max_idempotency_keys", "100000", "Idempotency keys remembered at once; the oldest are forgotten first."),
     CATALOG("catalog", "", "A catalog YAML file whose entries add to or replace the default catalog's."),
     SHUTDOWN_DRAIN_SECONDS("shutdown_drain_seconds", "2", "After SIGTERM, /readyz answers 503 this long before the server stops accepting."),
     SHUTDOWN_TIMEOUT_SECONDS("shutdown_timeout_seconds", "30", "How long SIGTERM waits for in-flight requests."),

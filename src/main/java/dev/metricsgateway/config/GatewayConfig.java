@@ -20,6 +20,8 @@ public record GatewayConfig(
         long maxBodyBytes,
         long maxDecompressedBytes,
         int maxInflightIngestRequests,
+        long idempotencyWindowSeconds,
+        int maxIdempotencyKeys,
         Path catalog,
         long shutdownDrainSeconds,
         long shutdownTimeoutSeconds,
@@ -33,7 +35,9 @@ public record GatewayConfig(
                 + ", instanceTtlSeconds=" + instanceTtlSeconds + ", maxFutureSkewSeconds=" + maxFutureSkewSeconds
                 + ", timestamps=" + timestamps + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxDecompressedBytes=" + maxDecompressedBytes
-                + ", maxInflightIngestRequests=" + maxInflightIngestRequests + ", catalog=" + catalog
+                + ", maxInflightIngestRequests=" + maxInflightIngestRequests
+                + ", idempotencyWindowSeconds=" + idempotencyWindowSeconds + ", maxIdempotencyKeys=" + maxIdempotencyKeys
+                + ", catalog=" + catalog
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
                 + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + "]";
     }

@@ -37,6 +37,7 @@ public final class GatewayMetrics {
     private final LongAdder eventsInvalid = new LongAdder();
     private final LongAdder eventsFuture = new LongAdder();
     private final LongAdder[] batchesRejected = new LongAdder[BatchRejection.values().length];
+    private final LongAdder batchesReplayed = new LongAdder();
     private final LongAdder scrapes = new LongAdder();
     private final DoubleAdder scrapeSeconds = new DoubleAdder();
 
@@ -61,6 +62,11 @@ public final class GatewayMetrics {
     public void eventsRejected(int invalid, int futureDated) {
         eventsInvalid.add(invalid - futureDated);
         eventsFuture.add(futureDated);
+    }
+
+    /** A batch retried under an Idempotency-Key it was already applied with: acknowledged, not applied. */
+    public void batchReplayed() {
+        batchesReplayed.increment();
     }
 
     public void scrapeServed(double seconds) {
@@ -89,6 +95,8 @@ public final class GatewayMetrics {
                     .labels(Labels.of("reason", reason.label)).value(batchesRejected[reason.ordinal()].sum()).build());
         }
         families.add(batches.build());
+        families.add(counter("metrics_gateway_batches_replayed", "Batches retried with an Idempotency-Key already applied: acknowledged again, not counted twice.",
+                Labels.EMPTY, batchesReplayed.sum()));
         GaugeSnapshot.Builder series = GaugeSnapshot.builder()
                 .name("metrics_gateway_series")
                 .help("Live series per catalog metric.");

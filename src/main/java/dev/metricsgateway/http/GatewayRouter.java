@@ -51,8 +51,8 @@ final class GatewayRouter {
                 .handler(admitIngest(services));
         router.post(EVENTS_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes()))
-                .handler(new IngestHandler(services.decoder(), services.engine(), services.metrics(), services.clock(),
-                        services.config().maxDecompressedBytes()));
+                .handler(new IngestHandler(services.decoder(), services.engine(), services.idempotency(), services.metrics(),
+                        services.clock(), services.config().maxDecompressedBytes()));
 
         router.get(SCRAPE_PATH)
                 .handler(authenticate)

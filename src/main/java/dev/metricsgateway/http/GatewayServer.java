@@ -9,6 +9,7 @@ import dev.metricsgateway.core.WindowSettings;
 import dev.metricsgateway.exposition.ExpositionWriter;
 import dev.metricsgateway.exposition.GatewayMetrics;
 import dev.metricsgateway.ingest.EventDecoder;
+import dev.metricsgateway.ingest.IdempotencyCache;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,6 +57,7 @@ public final class GatewayServer {
                 clock,
                 engine,
                 new EventDecoder(engine.schemas(), config.maxFutureSkewSeconds() * 1000, 100),
+                new IdempotencyCache(config.idempotencyWindowSeconds() * 1000, config.maxIdempotencyKeys()),
                 new ExpositionWriter(config.timestamps()),
                 new GatewayMetrics(),
                 store,

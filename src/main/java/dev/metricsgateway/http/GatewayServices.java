@@ -7,6 +7,7 @@ import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.exposition.ExpositionWriter;
 import dev.metricsgateway.exposition.GatewayMetrics;
 import dev.metricsgateway.ingest.EventDecoder;
+import dev.metricsgateway.ingest.IdempotencyCache;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +24,7 @@ record GatewayServices(
         InstantSource clock,
         AggregationEngine engine,
         EventDecoder decoder,
+        IdempotencyCache idempotency,
         ExpositionWriter writer,
         GatewayMetrics metrics,
         ServiceAccountStore accountStore,

@@ -7,6 +7,7 @@ import dev.metricsgateway.exposition.GatewayMetrics.BatchRejection;
 import dev.metricsgateway.ingest.BodyFormat;
 import dev.metricsgateway.ingest.DecodeResult;
 import dev.metricsgateway.ingest.EventDecoder;
+import dev.metricsgateway.ingest.IdempotencyCache;
 import dev.metricsgateway.ingest.Violation;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -14,6 +15,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.Optional;
@@ -28,15 +31,24 @@ import java.util.Set;
  */
 final class IngestHandler implements Handler<RoutingContext> {
 
+    /** Header under which a client names a batch so that a retry of it is not applied twice. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Set on an answer that repeats the result of an earlier, identical batch. */
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
     private final EventDecoder decoder;
     private final AggregationEngine engine;
+    private final IdempotencyCache idempotency;
     private final GatewayMetrics metrics;
     private final InstantSource clock;
     private final long maxDecompressedBytes;
 
-    IngestHandler(EventDecoder decoder, AggregationEngine engine, GatewayMetrics metrics, InstantSource clock, long maxDecompressedBytes) {
+    IngestHandler(EventDecoder decoder, AggregationEngine engine, IdempotencyCache idempotency, GatewayMetrics metrics,
+            InstantSource clock, long maxDecompressedBytes) {
         this.decoder = decoder;
         this.engine = engine;
+        this.idempotency = idempotency;
         this.metrics = metrics;
         this.clock = clock;
         this.maxDecompressedBytes = maxDecompressedBytes;
@@ -68,18 +80,67 @@ final class IngestHandler implements Handler<RoutingContext> {
             return;
         }
         long nowMillis = clock.millis();
-        DecodeResult result = decoder.decode(body.get(), format, nowMillis);
+        String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+        if (key == null) {
+            decodeAndApply(ctx, body.get(), format, nowMillis, null);
+            return;
+        }
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            metrics.batchRejected(BatchRejection.INVALID);
+            ErrorResponses.send(ctx, 400, IDEMPOTENCY_KEY + " must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters",
+                    new JsonArray().add(new JsonObject().put("index", Violation.WHOLE_BODY).put("field", IDEMPOTENCY_KEY)
+                            .put("message", "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters")));
+            return;
+        }
+        String accountId = ctx.user().principal().getString("id");
+        IdempotencyCache.Decision decision = idempotency.begin(accountId, key, sha256(body.get()), nowMillis);
+        if (decision instanceof IdempotencyCache.Replay replay) {
+            metrics.batchReplayed();
+            ctx.response().putHeader(IDEMPOTENT_REPLAYED, "true");
+            accepted(ctx, replay.accepted(), replay.late());
+        } else if (decision instanceof IdempotencyCache.Conflict) {
+            ErrorResponses.send(ctx, 409, IDEMPOTENCY_KEY + " was already used for a different batch");
+        } else if (decision instanceof IdempotencyCache.InProgress) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            ErrorResponses.send(ctx, 409, "a batch with this " + IDEMPOTENCY_KEY + " is being applied; retry after 1 s");
+        } else {
+            decodeAndApply(ctx, body.get(), format, nowMillis, key);
+        }
+    }
+
+    /** Decodes and applies a batch; {@code idempotencyKey} (or null) is completed or released. */
+    private void decodeAndApply(RoutingContext ctx, byte[] body, BodyFormat format, long nowMillis, String idempotencyKey) {
+        String accountId = idempotencyKey == null ? null : ctx.user().principal().getString("id");
+        DecodeResult result = decoder.decode(body, format, nowMillis);
         if (result instanceof DecodeResult.Rejected rejected) {
+            if (idempotencyKey != null) {
+                idempotency.abandon(accountId, idempotencyKey);
+            }
             reject(ctx, rejected);
             return;
         }
-        DecodeResult.Accepted accepted = (DecodeResult.Accepted) result;
-        ApplyResult applied = engine.apply(accepted.events(), nowMillis);
-        metrics.batchAccepted(accepted.events().size(), applied.late());
+        DecodeResult.Accepted decoded = (DecodeResult.Accepted) result;
+        ApplyResult applied = engine.apply(decoded.events(), nowMillis);
+        if (idempotencyKey != null) {
+            idempotency.complete(accountId, idempotencyKey, decoded.events().size(), applied.late());
+        }
+        metrics.batchAccepted(decoded.events().size(), applied.late());
+        accepted(ctx, decoded.events().size(), applied.late());
+    }
+
+    private static void accepted(RoutingContext ctx, int accepted, int late) {
         ctx.response()
                 .setStatusCode(202)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("accepted", accepted.events().size()).put("late", applied.late()).encode());
+                .end(new JsonObject().put("accepted", accepted).put("late", late).encode());
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     private Optional<byte[]> body(RoutingContext ctx) {

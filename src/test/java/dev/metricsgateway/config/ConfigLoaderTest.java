@@ -43,6 +43,8 @@ class ConfigLoaderTest {
         values.put(ConfigKey.MAX_BODY_BYTES, Map.entry("1048576", GatewayConfig::maxBodyBytes));
         values.put(ConfigKey.MAX_DECOMPRESSED_BYTES, Map.entry("2097152", GatewayConfig::maxDecompressedBytes));
         values.put(ConfigKey.MAX_INFLIGHT_INGEST_REQUESTS, Map.entry("16", GatewayConfig::maxInflightIngestRequests));
+        values.put(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, Map.entry("120", GatewayConfig::idempotencyWindowSeconds));
+        values.put(ConfigKey.MAX_IDEMPOTENCY_KEYS, Map.entry("500", GatewayConfig::maxIdempotencyKeys));
         values.put(ConfigKey.CATALOG, Map.entry("/etc/metrics-gateway/catalog.yaml", c -> String.valueOf(c.catalog())));
         values.put(ConfigKey.SHUTDOWN_DRAIN_SECONDS, Map.entry("7", GatewayConfig::shutdownDrainSeconds));
         values.put(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, Map.entry("10", GatewayConfig::shutdownTimeoutSeconds));

@@ -147,6 +147,7 @@ class GatewayMetricsTest {
         List<String> types = text.lines().filter(line -> line.startsWith("# TYPE ")).toList();
         assertThat(types).containsExactly(
                 "# TYPE metrics_gateway_batches_rejected_total counter",
+                "# TYPE metrics_gateway_batches_replayed_total counter",
                 "# TYPE metrics_gateway_events_accepted_total counter",
                 "# TYPE metrics_gateway_events_late_total counter",
                 "# TYPE metrics_gateway_events_rejected_total counter",
