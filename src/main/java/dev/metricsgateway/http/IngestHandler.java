@@ -24,7 +24,9 @@ import java.util.Set;
 
 /**
  * {@code POST /api/v1/events}: body (gzip or not) → decoder → engine, all or nothing. The body has
- * already been read (and its size bounded) by the route's BodyHandler.
+ * already been read (and its size bounded) by the route's BodyHandler. A batch carrying an
+ * {@code Idempotency-Key} is first looked up in the {@link IdempotencyCache}, so a retry of an
+ * applied batch is acknowledged without being applied again.
  *
  * <p>Runs on the event loop: decoding a batch is CPU work measured in microseconds per event,
  * and the engine is safe to call from every event loop at once. Stateless.
