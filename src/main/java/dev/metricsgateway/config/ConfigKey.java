@@ -10,6 +10,8 @@ import java.util.Locale;
 public enum ConfigKey {
     HOST("host", "127.0.0.1", "Address to listen on; 0.0.0.0 in a container."),
     PORT("port", "8080", "HTTP port (0 picks a free one)."),
+    TLS_CERT_FILE("tls_cert_file", "", "PEM certificate chain; with tls_key_file, serves HTTPS (TLS 1.2 and 1.3 only)."),
+    TLS_KEY_FILE("tls_key_file", "", "PEM private key (PKCS#8 or PKCS#1) of tls_cert_file."),
     DATA_DIR("data_dir", "./data", "Directory of the service-account store."),
     WINDOW_SECONDS("window_seconds", "300", "Sliding window W of every rate, ratio, age and quantile."),
     SERIES_TTL_SECONDS("series_ttl_seconds", "600", "A series with no event for this long leaves the output."),

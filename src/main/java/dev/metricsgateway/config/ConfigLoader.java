@@ -104,9 +104,18 @@ public final class ConfigLoader {
                     + "): " + seriesTtl + " must be at least window_seconds (" + windowSeconds + ")");
         }
         String catalog = v.text(ConfigKey.CATALOG);
+        String tlsCert = v.text(ConfigKey.TLS_CERT_FILE);
+        String tlsKey = v.text(ConfigKey.TLS_KEY_FILE);
+        if (tlsCert.isBlank() != tlsKey.isBlank()) {
+            ConfigKey missing = tlsCert.isBlank() ? ConfigKey.TLS_CERT_FILE : ConfigKey.TLS_KEY_FILE;
+            ConfigKey given = tlsCert.isBlank() ? ConfigKey.TLS_KEY_FILE : ConfigKey.TLS_CERT_FILE;
+            throw v.error(missing, "must be set together with " + given.yamlKey() + " (" + v.source(given) + ")");
+        }
         return new GatewayConfig(
                 v.nonBlank(ConfigKey.HOST),
                 (int) v.longIn(ConfigKey.PORT, 0, 65_535),
+                tlsCert.isBlank() ? null : Path.of(tlsCert),
+                tlsKey.isBlank() ? null : Path.of(tlsKey),
                 Path.of(v.nonBlank(ConfigKey.DATA_DIR)),
                 windowSeconds,
                 seriesTtl,

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 public record GatewayConfig(
         String host,
         int port,
+        Path tlsCertFile,
+        Path tlsKeyFile,
         Path dataDir,
         int windowSeconds,
         long seriesTtlSeconds,
@@ -28,9 +30,20 @@ public record GatewayConfig(
         int eventLoops,
         String bootstrapKey) {
 
+    /** Whether the gateway serves HTTPS. */
+    public boolean tls() {
+        return tlsCertFile != null;
+    }
+
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return tls() ? "https" : "http";
+    }
+
     @Override
     public String toString() {
-        return "GatewayConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir
+        return "GatewayConfig[host=" + host + ", port=" + port + ", tlsCertFile=" + tlsCertFile + ", tlsKeyFile=" + tlsKeyFile
+                + ", dataDir=" + dataDir
                 + ", windowSeconds=" + windowSeconds + ", seriesTtlSeconds=" + seriesTtlSeconds
                 + ", instanceTtlSeconds=" + instanceTtlSeconds + ", maxFutureSkewSeconds=" + maxFutureSkewSeconds
                 + ", timestamps=" + timestamps + ", maxBodyBytes=" + maxBodyBytes

@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * One HTTP server instance on one event loop; the gateway deploys one per event loop, all on the
@@ -26,6 +28,13 @@ final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
+        if (services.config().tls()) {
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertPath(services.config().tlsCertFile().toString())
+                            .setKeyPath(services.config().tlsKeyFile().toString()))
+                    .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+        }
         server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, services));
         // listen(port, host) rather than options: only it takes the negative "shared random" port.
         return server.listen(port, services.config().host());

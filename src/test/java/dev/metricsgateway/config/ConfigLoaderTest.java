@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,8 @@ class ConfigLoaderTest {
         Map<ConfigKey, Map.Entry<String, Function<GatewayConfig, Object>>> values = new EnumMap<>(ConfigKey.class);
         values.put(ConfigKey.HOST, Map.entry("0.0.0.0", GatewayConfig::host));
         values.put(ConfigKey.PORT, Map.entry("9464", GatewayConfig::port));
+        values.put(ConfigKey.TLS_CERT_FILE, Map.entry("/etc/gw/tls.crt", c -> String.valueOf(c.tlsCertFile())));
+        values.put(ConfigKey.TLS_KEY_FILE, Map.entry("/etc/gw/tls.key", c -> String.valueOf(c.tlsKeyFile())));
         values.put(ConfigKey.DATA_DIR, Map.entry("/var/lib/metrics-gateway", c -> c.dataDir().toString()));
         values.put(ConfigKey.WINDOW_SECONDS, Map.entry("120", GatewayConfig::windowSeconds));
         values.put(ConfigKey.SERIES_TTL_SECONDS, Map.entry("900", GatewayConfig::seriesTtlSeconds));
@@ -95,7 +98,8 @@ class ConfigLoaderTest {
     void theLoadedDefaultIsTheKeysDeclaredDefault(ConfigKey key) {
         GatewayConfig config = ConfigLoader.load(null, NO_ENV, NO_FLAGS);
 
-        String expected = key == ConfigKey.CATALOG ? "null" : key.defaultValue();
+        boolean unsetPath = key == ConfigKey.CATALOG || key == ConfigKey.TLS_CERT_FILE || key == ConfigKey.TLS_KEY_FILE;
+        String expected = unsetPath ? "null" : key.defaultValue();
         assertThat(read(key, config)).as(key.name()).isEqualTo(key == ConfigKey.DATA_DIR ? Path.of(expected).toString() : expected);
     }
 
@@ -128,7 +132,11 @@ class ConfigLoaderTest {
     void everyKeyIsReadFromItsEnvironmentVariable(ConfigKey key) {
         String value = OTHER_VALUES.get(key).getKey();
 
-        GatewayConfig config = ConfigLoader.load(null, env(Map.of(key.environmentVariable(), value)), NO_FLAGS);
+        Map<String, String> env = new HashMap<>();
+        env.put(key.environmentVariable(), value);
+        companion(key).ifPresent(other -> env.put(other.environmentVariable(), OTHER_VALUES.get(other).getKey()));
+
+        GatewayConfig config = ConfigLoader.load(null, env(env), NO_FLAGS);
 
         assertThat(read(key, config)).as(key.environmentVariable()).isEqualTo(value);
     }
@@ -137,7 +145,8 @@ class ConfigLoaderTest {
     @EnumSource(ConfigKey.class)
     void everyKeyIsReadFromTheYamlFile(ConfigKey key) throws IOException {
         String value = OTHER_VALUES.get(key).getKey();
-        Path file = yaml("gateway.yaml", key.yamlKey() + ": \"" + value + "\"\n");
+        String companionLine = companion(key).map(other -> other.yamlKey() + ": \"" + OTHER_VALUES.get(other).getKey() + "\"\n").orElse("");
+        Path file = yaml("gateway.yaml", key.yamlKey() + ": \"" + value + "\"\n" + companionLine);
 
         GatewayConfig config = ConfigLoader.load(file, NO_ENV, NO_FLAGS);
 
@@ -149,9 +158,30 @@ class ConfigLoaderTest {
     void everyKeyIsReadFromAFlag(ConfigKey key) {
         String value = OTHER_VALUES.get(key).getKey();
 
-        GatewayConfig config = ConfigLoader.load(null, NO_ENV, Map.of(key, value));
+        Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+        flags.put(key, value);
+        companion(key).ifPresent(other -> flags.put(other, OTHER_VALUES.get(other).getKey()));
+
+        GatewayConfig config = ConfigLoader.load(null, NO_ENV, flags);
 
         assertThat(read(key, config)).as(key.name()).isEqualTo(value);
+    }
+
+    /** The key that must be set together with {@code key}: the TLS certificate and its private key. */
+    private static Optional<ConfigKey> companion(ConfigKey key) {
+        return switch (key) {
+            case TLS_CERT_FILE -> Optional.of(ConfigKey.TLS_KEY_FILE);
+            case TLS_KEY_FILE -> Optional.of(ConfigKey.TLS_CERT_FILE);
+            default -> Optional.empty();
+        };
+    }
+
+    @Test
+    void aTlsCertificateWithoutItsKeyIsRefusedNamingBoth() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, env(Map.of("METRICS_GATEWAY_TLS_CERT_FILE", "/etc/gw/tls.crt")), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls_key_file")
+                .hasMessageContaining("tls_cert_file (environment variable METRICS_GATEWAY_TLS_CERT_FILE)");
     }
 
     @Test
