@@ -22,6 +22,8 @@ public record GatewayConfig(
         long maxBodyBytes,
         long maxDecompressedBytes,
         int maxInflightIngestRequests,
+        int maxSeriesPerMetric,
+        long maxSeriesTotal,
         long idempotencyWindowSeconds,
         int maxIdempotencyKeys,
         Path catalog,
@@ -49,6 +51,7 @@ public record GatewayConfig(
                 + ", timestamps=" + timestamps + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxDecompressedBytes=" + maxDecompressedBytes
                 + ", maxInflightIngestRequests=" + maxInflightIngestRequests
+                + ", maxSeriesPerMetric=" + maxSeriesPerMetric + ", maxSeriesTotal=" + maxSeriesTotal
                 + ", idempotencyWindowSeconds=" + idempotencyWindowSeconds + ", maxIdempotencyKeys=" + maxIdempotencyKeys
                 + ", catalog=" + catalog
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops

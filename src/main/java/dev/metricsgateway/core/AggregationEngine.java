@@ -31,8 +31,14 @@ public final class AggregationEngine {
     private final Map<String, EventSchema> schemasByType;
     private final Map<EventSchema, List<MetricAggregator<?>>> plansBySchema = new IdentityHashMap<>();
     private final List<MetricAggregator<?>> aggregators = new ArrayList<>();
+    private final SeriesAdmission admission;
 
+    /** An engine without practical cardinality limits. */
     public AggregationEngine(Catalog catalog, WindowSettings settings) {
+        this(catalog, settings, SeriesLimits.unlimited());
+    }
+
+    public AggregationEngine(Catalog catalog, WindowSettings settings, SeriesLimits limits) {
         this.settings = settings;
         Map<String, EventSchema> schemas = new LinkedHashMap<>();
         catalog.eventTypes().values().forEach(type -> schemas.put(type.name(), EventSchema.compile(type)));
@@ -45,6 +51,10 @@ public final class AggregationEngine {
             plansBySchema.get(schema).add(aggregator);
         }
         aggregators.sort((a, b) -> a.spec.name().compareTo(b.spec.name()));
+        for (int i = 0; i < aggregators.size(); i++) {
+            aggregators.get(i).position = i;
+        }
+        this.admission = new SeriesAdmission(limits, aggregators);
     }
 
     private MetricAggregator<?> create(MetricSpec metric, EventSchema schema) {
@@ -67,25 +77,39 @@ public final class AggregationEngine {
         return settings;
     }
 
-    /** Aggregates a batch of validated events that arrived at {@code nowMillis}. */
+    /**
+     * Aggregates a batch of validated events that arrived at {@code nowMillis}, or none of it when
+     * it would create a series beyond the {@link SeriesLimits} (the result then says why).
+     */
     public ApplyResult apply(List<Event> events, long nowMillis) {
         long oldestLiveSecond = Math.floorDiv(nowMillis, 1000) - settings.windowSeconds() + 1;
-        int late = 0;
-        for (Event event : events) {
-            if (Math.floorDiv(event.timeMillis(), 1000) < oldestLiveSecond) {
-                late++;
-                continue;
-            }
-            List<MetricAggregator<?>> plan = plansBySchema.get(event.schema());
-            if (plan == null) {
+        List<Event> live = new ArrayList<>(events.size());
+        int[] batchIndex = new int[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            if (!plansBySchema.containsKey(event.schema())) {
                 throw new IllegalArgumentException(event.schema() + ": not a schema of this engine");
             }
-            long placedMillis = Math.min(event.timeMillis(), nowMillis);
-            for (MetricAggregator<?> aggregator : plan) {
-                aggregator.record(event, placedMillis, nowMillis);
+            if (Math.floorDiv(event.timeMillis(), 1000) >= oldestLiveSecond) {
+                batchIndex[live.size()] = i;
+                live.add(event);
             }
         }
-        return new ApplyResult(events.size() - late, late);
+        Admission admitted = admission.admit(live, batchIndex, event -> plansBySchema.get(event.schema()));
+        if (admitted instanceof CardinalityRejection rejection) {
+            return ApplyResult.refused(rejection);
+        }
+        try {
+            for (Event event : live) {
+                long placedMillis = Math.min(event.timeMillis(), nowMillis);
+                for (MetricAggregator<?> aggregator : plansBySchema.get(event.schema())) {
+                    aggregator.record(event, placedMillis, nowMillis);
+                }
+            }
+        } finally {
+            ((SeriesAdmission.Ticket) admitted).release();
+        }
+        return new ApplyResult(live.size(), events.size() - live.size());
     }
 
     /** Every metric at {@code nowMillis}, in name order; series past their TTL are evicted on the way. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,6 +35,8 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     final MetricSpec spec;
     final WindowSettings settings;
+    /** This metric's index among the engine's metrics (name order), set once by the engine. */
+    int position;
     /** The schema of the metric's inputs: the event type's, or its {@code for_each} array items'. */
     final EventSchema inputSchema;
     private final int forEachSlot;
@@ -91,10 +94,7 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     private void recordInput(Event input, long eventTimeMillis, long placedMillis, long nowMillis, long second) {
         beforeFilter(second);
-        if (whereSlot >= 0 && !spec.where().accepts(input.number(whereSlot))) {
-            return;
-        }
-        double inputValue = value.valueOf(input, eventTimeMillis);
+        double inputValue = countedValue(input, eventTimeMillis);
         if (Double.isNaN(inputValue)) {
             return;
         }
@@ -113,6 +113,39 @@ abstract class MetricAggregator<S extends SeriesState> {
                     state.lastEventMillis = Math.max(state.lastEventMillis, placedMillis);
                     return;
                 }
+            }
+        }
+    }
+
+    /** The input's value if the metric counts it (it passes {@code where} and has a value), else NaN. */
+    private double countedValue(Event input, long eventTimeMillis) {
+        if (whereSlot >= 0 && !spec.where().accepts(input.number(whereSlot))) {
+            return Double.NaN;
+        }
+        return value.valueOf(input, eventTimeMillis);
+    }
+
+    /** An upper bound of the series {@code event} can create: one per input. */
+    final int inputsOf(Event event) {
+        return forEachSlot < 0 ? 1 : event.items(forEachSlot).length;
+    }
+
+    /** Adds to {@code newKeys} the series {@code event} would create that do not exist yet. */
+    final void collectNewSeries(Event event, Set<LabelValues> newKeys) {
+        if (forEachSlot < 0) {
+            collectNewSeries(event, event.timeMillis(), newKeys);
+            return;
+        }
+        for (Event item : event.items(forEachSlot)) {
+            collectNewSeries(item, event.timeMillis(), newKeys);
+        }
+    }
+
+    private void collectNewSeries(Event input, long eventTimeMillis, Set<LabelValues> newKeys) {
+        if (!Double.isNaN(countedValue(input, eventTimeMillis))) {
+            LabelValues key = labelValuesOf(input);
+            if (!series.containsKey(key)) {
+                newKeys.add(key);
             }
         }
     }

@@ -23,7 +23,7 @@ public final class GatewayMetrics {
 
     /** Why a whole request was refused. */
     public enum BatchRejection {
-        INVALID("invalid"), TOO_LARGE("too_large"), UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"), OVERLOADED("overloaded");
+        INVALID("invalid"), TOO_LARGE("too_large"), UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"), OVERLOADED("overloaded"), CARDINALITY("cardinality");
 
         private final String label;
 

@@ -5,6 +5,7 @@ import dev.metricsgateway.auth.ServiceAccountStore;
 import dev.metricsgateway.catalog.Catalog;
 import dev.metricsgateway.config.GatewayConfig;
 import dev.metricsgateway.core.AggregationEngine;
+import dev.metricsgateway.core.SeriesLimits;
 import dev.metricsgateway.core.WindowSettings;
 import dev.metricsgateway.exposition.ExpositionWriter;
 import dev.metricsgateway.exposition.GatewayMetrics;
@@ -49,8 +50,9 @@ public final class GatewayServer {
      * @throws IllegalStateException when the service-account store is corrupt
      */
     public static Future<GatewayServer> start(GatewayConfig config, Catalog catalog, InstantSource clock) {
-        AggregationEngine engine = new AggregationEngine(catalog, new WindowSettings(config.windowSeconds(),
-                config.seriesTtlSeconds() * 1000, config.instanceTtlSeconds() * 1000));
+        AggregationEngine engine = new AggregationEngine(catalog,
+                new WindowSettings(config.windowSeconds(), config.seriesTtlSeconds() * 1000, config.instanceTtlSeconds() * 1000),
+                new SeriesLimits(config.maxSeriesPerMetric(), config.maxSeriesTotal()));
         ServiceAccountStore store = new ServiceAccountStore(config.dataDir());
         GatewayServices services = new GatewayServices(
                 config,

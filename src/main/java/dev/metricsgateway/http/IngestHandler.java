@@ -2,6 +2,7 @@ package dev.metricsgateway.http;
 
 import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.core.ApplyResult;
+import dev.metricsgateway.core.CardinalityRejection;
 import dev.metricsgateway.exposition.GatewayMetrics;
 import dev.metricsgateway.exposition.GatewayMetrics.BatchRejection;
 import dev.metricsgateway.ingest.BodyFormat;
@@ -123,6 +124,16 @@ final class IngestHandler implements Handler<RoutingContext> {
         }
         DecodeResult.Accepted decoded = (DecodeResult.Accepted) result;
         ApplyResult applied = engine.apply(decoded.events(), nowMillis);
+        if (!applied.isApplied()) {
+            if (idempotencyKey != null) {
+                idempotency.abandon(accountId, idempotencyKey);
+            }
+            CardinalityRejection rejection = applied.rejection();
+            metrics.batchRejected(BatchRejection.CARDINALITY);
+            ErrorResponses.send(ctx, 400, "batch rejected: series limit reached",
+                    new JsonArray().add(new JsonObject().put("index", rejection.eventIndex()).putNull("field").put("message", rejection.message())));
+            return;
+        }
         if (idempotencyKey != null) {
             idempotency.complete(accountId, idempotencyKey, decoded.events().size(), applied.late());
         }
