@@ -21,6 +21,8 @@ public enum ConfigKey {
     MAX_BODY_BYTES("max_body_bytes", "8388608", "Largest request body as sent (compressed or not); larger gets 413."),
     MAX_DECOMPRESSED_BYTES("max_decompressed_bytes", "67108864", "Largest gzip body after decompression; larger gets 413."),
     MAX_INFLIGHT_INGEST_REQUESTS("max_inflight_ingest_requests", "256", "Ingest requests in progress at once; more get 429."),
+    IDLE_TIMEOUT_SECONDS("idle_timeout_seconds", "60", "A connection with no traffic for this long is closed."),
+    REQUEST_TIMEOUT_SECONDS("request_timeout_seconds", "30", "An ingest request not answered within this long (e.g. a body sent too slowly) gets 408."),
     MAX_SERIES_PER_METRIC("max_series_per_metric", "100000", "Live series one metric may hold; a batch creating more is refused (400)."),
     MAX_SERIES_TOTAL("max_series_total", "1000000", "Live series all metrics together may hold."),
     IDEMPOTENCY_WINDOW_SECONDS("idempotency_window_seconds", "600", "A batch retried with the same Idempotency-Key within this window is not applied twice."),

@@ -125,6 +125,8 @@ public final class ConfigLoader {
                 v.longIn(ConfigKey.MAX_BODY_BYTES, 1024, 1L << 30),
                 v.longIn(ConfigKey.MAX_DECOMPRESSED_BYTES, 1024, 1L << 31),
                 (int) v.longIn(ConfigKey.MAX_INFLIGHT_INGEST_REQUESTS, 1, 1_000_000),
+                v.longIn(ConfigKey.IDLE_TIMEOUT_SECONDS, 1, 86_400),
+                v.longIn(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 3_600),
                 (int) v.longIn(ConfigKey.MAX_SERIES_PER_METRIC, 1, Integer.MAX_VALUE),
                 v.longIn(ConfigKey.MAX_SERIES_TOTAL, 1, Long.MAX_VALUE),
                 v.longIn(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, 1, 7L * 86_400),

@@ -22,6 +22,8 @@ public record GatewayConfig(
         long maxBodyBytes,
         long maxDecompressedBytes,
         int maxInflightIngestRequests,
+        long idleTimeoutSeconds,
+        long requestTimeoutSeconds,
         int maxSeriesPerMetric,
         long maxSeriesTotal,
         long idempotencyWindowSeconds,
@@ -51,7 +53,8 @@ public record GatewayConfig(
                 + ", timestamps=" + timestamps + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxDecompressedBytes=" + maxDecompressedBytes
                 + ", maxInflightIngestRequests=" + maxInflightIngestRequests
-                + ", maxSeriesPerMetric=" + maxSeriesPerMetric + ", maxSeriesTotal=" + maxSeriesTotal
+                + ", idleTimeoutSeconds=" + idleTimeoutSeconds
+                + ", requestTimeoutSeconds=" + requestTimeoutSeconds + ", maxSeriesPerMetric=" + maxSeriesPerMetric + ", maxSeriesTotal=" + maxSeriesTotal
                 + ", idempotencyWindowSeconds=" + idempotencyWindowSeconds + ", maxIdempotencyKeys=" + maxIdempotencyKeys
                 + ", catalog=" + catalog
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops

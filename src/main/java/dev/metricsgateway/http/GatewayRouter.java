@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +47,9 @@ final class GatewayRouter {
         // Two routes for one path: Vert.x refuses a BodyHandler after an authentication handler
         // on the same route. Everything that can refuse the request runs before the body is read.
         router.post(EVENTS_PATH)
+                // A body sent too slowly (slow loris) cannot hold an in-flight slot for ever.
+                // (Vert.x wants its platform handlers before the user handlers of a route.)
+                .handler(TimeoutHandler.create(TimeUnit.SECONDS.toMillis(services.config().requestTimeoutSeconds()), 408))
                 .handler(authenticate)
                 .handler(TectonKeyAuthHandler.requireRole(Role.EVENT_WRITER))
                 .handler(IngestHandler.requireEventContentType(services.metrics()))
@@ -75,6 +80,11 @@ final class GatewayRouter {
         router.errorHandler(405, ctx -> {
             ctx.response().putHeader(HttpHeaders.ALLOW, allowedMethods(router, ctx.request().path()));
             ErrorResponses.handleFailure(ctx);
+        });
+        router.errorHandler(408, ctx -> {
+            // The client is still sending: answer and close rather than read the rest.
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close").endHandler(sent -> ctx.request().connection().close());
+            ErrorResponses.send(ctx, 408, "request not completed within " + services.config().requestTimeoutSeconds() + " s");
         });
         for (int status : new int[] {400, 404, 415, 500}) {
             router.errorHandler(status, ErrorResponses::handleFailure);

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP server instance on one event loop; the gateway deploys one per event loop, all on the
@@ -27,7 +28,10 @@ final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
+        HttpServerOptions options = new HttpServerOptions()
+                .setCompressionSupported(true)
+                .setIdleTimeout((int) services.config().idleTimeoutSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
         if (services.config().tls()) {
             options.setSsl(true)
                     .setKeyCertOptions(new PemKeyCertOptions()
@@ -35,7 +39,8 @@ final class GatewayVerticle extends VerticleBase {
                             .setKeyPath(services.config().tlsKeyFile().toString()))
                     .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         }
-        server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, services));
+        server = vertx.createHttpServer(options)
+                .requestHandler(GatewayRouter.create(vertx, services));
         // listen(port, host) rather than options: only it takes the negative "shared random" port.
         return server.listen(port, services.config().host());
     }

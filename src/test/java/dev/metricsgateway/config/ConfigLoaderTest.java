@@ -46,6 +46,8 @@ class ConfigLoaderTest {
         values.put(ConfigKey.MAX_BODY_BYTES, Map.entry("1048576", GatewayConfig::maxBodyBytes));
         values.put(ConfigKey.MAX_DECOMPRESSED_BYTES, Map.entry("2097152", GatewayConfig::maxDecompressedBytes));
         values.put(ConfigKey.MAX_INFLIGHT_INGEST_REQUESTS, Map.entry("16", GatewayConfig::maxInflightIngestRequests));
+        values.put(ConfigKey.IDLE_TIMEOUT_SECONDS, Map.entry("90", GatewayConfig::idleTimeoutSeconds));
+        values.put(ConfigKey.REQUEST_TIMEOUT_SECONDS, Map.entry("15", GatewayConfig::requestTimeoutSeconds));
         values.put(ConfigKey.MAX_SERIES_PER_METRIC, Map.entry("5000", GatewayConfig::maxSeriesPerMetric));
         values.put(ConfigKey.MAX_SERIES_TOTAL, Map.entry("20000", GatewayConfig::maxSeriesTotal));
         values.put(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, Map.entry("120", GatewayConfig::idempotencyWindowSeconds));
