@@ -85,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
             server = GatewayServer.start(config, catalog, InstantSource.system()).toCompletionStage().toCompletableFuture().get();
         } catch (ExecutionException e) {
             // Netty's BindException does not say which address it could not bind.
-            err.println("metrics-gateway: cannot start the server on " + config.host() + ":" + config.port() + ": " + e.getCause().getMessage());
+            err.println("metrics-gateway: cannot start: server on " + config.host() + ":" + config.port() + ": " + e.getCause().getMessage());
             return 2;
         }
         out.println("metrics-gateway listening on " + config.scheme() + "://" + config.host() + ":" + server.port());
