@@ -30,6 +30,7 @@ public final class ApiKeys {
     // One instance for the whole process: seeding a SecureRandom is the expensive part.
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
+    private static final String LEGACY_KEY_ID_PREFIX = "metrics-gateway key id of ";
 
     private ApiKeys() {
     }
@@ -42,6 +43,20 @@ public final class ApiKeys {
     /** A new random account id: 16 bytes as 32 lowercase hex characters. */
     public static String newAccountId() {
         return randomHex(ID_HEX_LENGTH / 2);
+    }
+
+    /** A new random key id: 8 bytes as {@value AccountKey#ID_HEX_LENGTH} lowercase hex characters. */
+    public static String newKeyId() {
+        return randomHex(AccountKey.ID_HEX_LENGTH / 2);
+    }
+
+    /**
+     * The id given to the one key of an account stored before accounts had several keys (format
+     * version 1): derived from the key's hash, so it is the same on every read until the store is
+     * rewritten, yet reveals nothing of the hash (it is a hash of it, under its own prefix).
+     */
+    static String legacyKeyId(String hashHex) {
+        return HEX.formatHex(sha256(LEGACY_KEY_ID_PREFIX + hashHex)).substring(0, AccountKey.ID_HEX_LENGTH);
     }
 
     /** The SHA-256 of the key's UTF-8 bytes as 64 lowercase hex characters. */

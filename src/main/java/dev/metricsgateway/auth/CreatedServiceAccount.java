@@ -18,6 +18,11 @@ public record CreatedServiceAccount(ServiceAccount account, String plaintextKey)
         Objects.requireNonNull(plaintextKey, "plaintextKey");
     }
 
+    /** The account's key, the one {@link #plaintextKey} is the plaintext of. */
+    public AccountKey key() {
+        return account.keys().get(0);
+    }
+
     @Override
     public String toString() {
         return "CreatedServiceAccount[account=" + account + ", plaintextKey=<redacted>]";

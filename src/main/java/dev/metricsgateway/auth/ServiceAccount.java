@@ -1,27 +1,36 @@
 package dev.metricsgateway.auth;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * A service account as stored: who it is, what it may do, and the SHA-256 of its key.
+ * A service account as stored: who it is, what it may do, and its API keys (hashes only).
  *
- * <p>Immutable and validated when built, so a loaded store can never hold a nameless or roleless
- * account. {@link #toString()} leaves the key hash out.
+ * <p>An account holds one or two keys ({@value #MAX_KEYS}): two only while a key is being
+ * rotated, so clients can move to the new key before the old one is revoked. Any of its
+ * unexpired keys authenticates it.
+ *
+ * <p>Immutable and validated when built, so a loaded store can never hold a nameless, roleless
+ * or keyless account. {@link #toString()} leaves the key hashes out.
  *
  * @param id          32 lowercase hex characters, unique within the store
  * @param name        1 to {@value #MAX_NAME_LENGTH} characters, no control characters
  * @param description free text up to {@value #MAX_DESCRIPTION_LENGTH} characters; {@code null}
  *                    becomes {@code ""}
  * @param roles       at least one role (an unmodifiable {@link EnumSet} copy)
- * @param keyHash     SHA-256 of the key as 64 lowercase hex characters ({@link ApiKeys#hash})
+ * @param keys        1 to {@value #MAX_KEYS} keys with distinct ids, oldest first (an
+ *                    unmodifiable copy)
  * @param createdAt   when the account was created
  */
-public record ServiceAccount(String id, String name, String description, Set<Role> roles, String keyHash,
+public record ServiceAccount(String id, String name, String description, Set<Role> roles, List<AccountKey> keys,
                              Instant createdAt) {
 
     /** Longest accepted name, in characters (as for label values elsewhere in the gateway). */
@@ -29,6 +38,9 @@ public record ServiceAccount(String id, String name, String description, Set<Rol
 
     /** Longest accepted description, in characters. */
     public static final int MAX_DESCRIPTION_LENGTH = 1024;
+
+    /** Most keys an account holds at once: the current one and the one replacing it. */
+    public static final int MAX_KEYS = 2;
 
     public ServiceAccount {
         if (id == null || id.length() != ApiKeys.ID_HEX_LENGTH || !ApiKeys.isLowerHex(id)) {
@@ -38,12 +50,27 @@ public record ServiceAccount(String id, String name, String description, Set<Rol
         name = requireValidName(name);
         description = requireValidDescription(description);
         roles = requireValidRoles(roles);
-        if (!ApiKeys.isHashHex(keyHash)) {
-            // The value is deliberately not echoed: it is key material.
-            throw new IllegalArgumentException("key hash: must be " + ApiKeys.HASH_HEX_LENGTH
-                    + " lowercase hex characters");
-        }
+        keys = requireValidKeys(keys);
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** The key with this id, if the account holds it. */
+    public Optional<AccountKey> key(String keyId) {
+        return keys.stream().filter(key -> key.id().equals(keyId)).findFirst();
+    }
+
+    /** This account with {@code key} added after its current keys. */
+    public ServiceAccount withKey(AccountKey key) {
+        List<AccountKey> more = new ArrayList<>(keys);
+        more.add(key);
+        return new ServiceAccount(id, name, description, roles, more, createdAt);
+    }
+
+    /** This account without the key {@code keyId}. */
+    public ServiceAccount withoutKey(String keyId) {
+        List<AccountKey> fewer = new ArrayList<>(keys);
+        fewer.removeIf(key -> key.id().equals(keyId));
+        return new ServiceAccount(id, name, description, roles, fewer, createdAt);
     }
 
     /** Whether this account may do what {@code required} allows (admin may do everything). */
@@ -109,9 +136,32 @@ public record ServiceAccount(String id, String name, String description, Set<Rol
         return Collections.unmodifiableSet(copy);
     }
 
+    /**
+     * Returns an unmodifiable copy of {@code keys}.
+     *
+     * @throws IllegalArgumentException when there is no key, more than {@value #MAX_KEYS}, or two
+     *         with the same id
+     */
+    public static List<AccountKey> requireValidKeys(List<AccountKey> keys) {
+        if (keys == null || keys.isEmpty()) {
+            throw new IllegalArgumentException("[]: an account needs at least one key");
+        }
+        List<AccountKey> copy = List.copyOf(keys);
+        if (copy.size() > MAX_KEYS) {
+            throw new IllegalArgumentException(copy.size() + " keys: an account holds at most " + MAX_KEYS);
+        }
+        Set<String> ids = new HashSet<>();
+        for (AccountKey key : copy) {
+            if (!ids.add(key.id())) {
+                throw new IllegalArgumentException(key.id() + ": duplicate key id");
+            }
+        }
+        return copy;
+    }
+
     @Override
     public String toString() {
         return "ServiceAccount[id=" + id + ", name=" + name + ", description=" + description
-                + ", roles=" + roles + ", createdAt=" + createdAt + "]";
+                + ", roles=" + roles + ", keys=" + keys + ", createdAt=" + createdAt + "]";
     }
 }

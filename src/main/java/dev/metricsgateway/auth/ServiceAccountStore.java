@@ -1,5 +1,6 @@
 package dev.metricsgateway.auth;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -31,6 +32,13 @@ import java.util.Set;
  * The service accounts of one data directory, kept in {@value #FILE_NAME} (JSON, key hashes
  * only).
  *
+ * <p>File format: {@code {"version": 2, "service_accounts": [{"id", "name", "description",
+ * "roles", "created_at", "keys": [{"id", "key_sha256", "created_at", "expires_at"?}]}]}}.
+ * Files of version 1 (one {@code "key_sha256"} per account, written before keys could be rotated)
+ * are read as accounts with one key that never expires, whose id is derived from its hash; the
+ * next write stores them as version 2. A gateway older than version 2 refuses a version-2 file
+ * (it names the version) instead of misreading it.
+ *
  * <p>Durability and concurrency: the CLI and a running server may write the same file. Every
  * write is a read-modify-write under an exclusive {@link FileChannel#lock()} on
  * {@value #LOCK_FILE_NAME}; the new content goes to a temporary file in the same directory, is
@@ -52,7 +60,10 @@ public final class ServiceAccountStore {
     /** Shortest key accepted by {@link #createWithKey}: 32 characters. */
     public static final int MIN_SUPPLIED_KEY_LENGTH = 32;
 
-    private static final int FORMAT_VERSION = 1;
+    /** The version this code writes. */
+    private static final int FORMAT_VERSION = 2;
+    /** One key hash per account, no key ids or expiry: read and migrated, never written. */
+    private static final int LEGACY_FORMAT_VERSION = 1;
     private static final String TEMP_SUFFIX = ".tmp";
 
     // ObjectMapper is thread-safe once configured; it is never reconfigured.
@@ -110,8 +121,19 @@ public final class ServiceAccountStore {
      * @throws IllegalArgumentException when name, description or roles are invalid
      */
     public CreatedServiceAccount create(String name, String description, Set<Role> roles) {
+        return create(name, description, roles, KeyExpiry.NEVER);
+    }
+
+    /**
+     * Creates an account with a freshly generated key that expires as {@code expiry} says,
+     * counted from now on this store's clock.
+     *
+     * @throws IllegalArgumentException when name, description or roles are invalid, or the expiry
+     *         is not in the future
+     */
+    public CreatedServiceAccount create(String name, String description, Set<Role> roles, KeyExpiry expiry) {
         String key = ApiKeys.generate();
-        ServiceAccount account = newAccount(name, description, roles, key);
+        ServiceAccount account = newAccount(name, description, roles, key, expiry);
         update(accounts -> {
             accounts.add(account);
             return null;
@@ -129,7 +151,7 @@ public final class ServiceAccountStore {
      */
     public CreatedServiceAccount createWithKey(String name, String description, Set<Role> roles,
                                                String plaintextKey) {
-        ServiceAccount account = newAccount(name, description, roles, requireUsableKey(plaintextKey));
+        ServiceAccount account = newAccount(name, description, roles, requireUsableKey(plaintextKey), KeyExpiry.NEVER);
         update(accounts -> {
             requireUnusedKey(accounts, account);
             accounts.add(account);
@@ -148,7 +170,7 @@ public final class ServiceAccountStore {
     Optional<CreatedServiceAccount> createIfEmpty(String name, String description, Set<Role> roles,
                                                   String plaintextKeyOrNull) {
         String key = plaintextKeyOrNull == null ? ApiKeys.generate() : requireUsableKey(plaintextKeyOrNull);
-        ServiceAccount account = newAccount(name, description, roles, key);
+        ServiceAccount account = newAccount(name, description, roles, key, KeyExpiry.NEVER);
         boolean created = update(accounts -> {
             if (!accounts.isEmpty()) {
                 return false;
@@ -168,6 +190,66 @@ public final class ServiceAccountStore {
         return update(accounts -> accounts.removeIf(account -> account.id().equals(id)));
     }
 
+    /**
+     * Issues a second key to an account, for rotation with overlap: the new key works at once
+     * (on a running server within seconds), and the old one keeps working until
+     * {@link #revokeKey revoked} or expired.
+     *
+     * @param expiry when the new key expires, counted from now on this store's clock
+     * @return the new key, or empty when no account has this id (nothing is written)
+     * @throws KeyLimitException when the account already holds {@value ServiceAccount#MAX_KEYS}
+     *         keys (nothing is written)
+     * @throws IllegalArgumentException when the expiry is not in the future
+     */
+    public Optional<IssuedKey> rotate(String accountId, KeyExpiry expiry) {
+        Objects.requireNonNull(expiry, "expiry");
+        String plaintextKey = ApiKeys.generate();
+        Instant now = now();
+        Instant expiresAt = expiry.resolve(now).orElse(null);
+        return update(accounts -> {
+            for (int i = 0; i < accounts.size(); i++) {
+                ServiceAccount account = accounts.get(i);
+                if (!account.id().equals(accountId)) {
+                    continue;
+                }
+                if (account.keys().size() >= ServiceAccount.MAX_KEYS) {
+                    throw new KeyLimitException(account);
+                }
+                AccountKey key = new AccountKey(unusedKeyId(account), ApiKeys.hash(plaintextKey), now, expiresAt);
+                ServiceAccount rotated = account.withKey(key);
+                accounts.set(i, rotated);
+                return Optional.of(new IssuedKey(rotated, key, plaintextKey));
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * Revokes one key of an account; it stops working (on a running server within seconds). The
+     * account's only key is never revoked: rotate first, or delete the account.
+     *
+     * @return what happened; only {@link KeyRevocation#REVOKED} writes the store
+     */
+    public KeyRevocation revokeKey(String accountId, String keyId) {
+        return update(accounts -> {
+            for (int i = 0; i < accounts.size(); i++) {
+                ServiceAccount account = accounts.get(i);
+                if (!account.id().equals(accountId)) {
+                    continue;
+                }
+                if (account.key(keyId).isEmpty()) {
+                    return KeyRevocation.UNKNOWN_KEY;
+                }
+                if (account.keys().size() == 1) {
+                    return KeyRevocation.ONLY_KEY;
+                }
+                accounts.set(i, account.withoutKey(keyId));
+                return KeyRevocation.REVOKED;
+            }
+            return KeyRevocation.UNKNOWN_ACCOUNT;
+        });
+    }
+
     /** The current signature of the store file, read without locking. */
     FileSignature signature() {
         try {
@@ -180,9 +262,26 @@ public final class ServiceAccountStore {
         }
     }
 
-    private ServiceAccount newAccount(String name, String description, Set<Role> roles, String key) {
-        Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        return new ServiceAccount(ApiKeys.newAccountId(), name, description, roles, ApiKeys.hash(key), createdAt);
+    private ServiceAccount newAccount(String name, String description, Set<Role> roles, String key, KeyExpiry expiry) {
+        Objects.requireNonNull(expiry, "expiry");
+        Instant createdAt = now();
+        AccountKey accountKey = new AccountKey(ApiKeys.newKeyId(), ApiKeys.hash(key), createdAt,
+                expiry.resolve(createdAt).orElse(null));
+        return new ServiceAccount(ApiKeys.newAccountId(), name, description, roles, List.of(accountKey), createdAt);
+    }
+
+    /** Now on this store's clock, in the millisecond precision the file keeps. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static String unusedKeyId(ServiceAccount account) {
+        String id = ApiKeys.newKeyId();
+        // 64 random bits collide with the account's other key about never; checking costs nothing.
+        while (account.key(id).isPresent()) {
+            id = ApiKeys.newKeyId();
+        }
+        return id;
     }
 
     private static String requireUsableKey(String key) {
@@ -198,10 +297,13 @@ public final class ServiceAccountStore {
     }
 
     private static void requireUnusedKey(List<ServiceAccount> accounts, ServiceAccount account) {
+        String hash = account.keys().get(0).hash();
         for (ServiceAccount existing : accounts) {
-            if (existing.keyHash().equals(account.keyHash())) {
-                throw new IllegalArgumentException("supplied API key: already belongs to service account "
-                        + existing.id());
+            for (AccountKey key : existing.keys()) {
+                if (key.hash().equals(hash)) {
+                    throw new IllegalArgumentException("supplied API key: already belongs to service account "
+                            + existing.id());
+                }
             }
         }
     }
@@ -325,8 +427,10 @@ public final class ServiceAccountStore {
         if (stored == null) {
             throw corrupt("the file holds no JSON object", null);
         }
-        if (stored.version() == null || stored.version() != FORMAT_VERSION) {
-            throw corrupt("unsupported format version " + stored.version() + " (expected " + FORMAT_VERSION + ")", null);
+        Integer version = stored.version();
+        if (version == null || (version != FORMAT_VERSION && version != LEGACY_FORMAT_VERSION)) {
+            throw corrupt("unsupported format version " + version + " (expected " + LEGACY_FORMAT_VERSION
+                    + " or " + FORMAT_VERSION + ")", null);
         }
         if (stored.serviceAccounts() == null) {
             throw corrupt("\"service_accounts\" is missing", null);
@@ -336,7 +440,8 @@ public final class ServiceAccountStore {
         for (int i = 0; i < stored.serviceAccounts().size(); i++) {
             ServiceAccount account;
             try {
-                account = stored.serviceAccounts().get(i).toAccount();
+                StoredAccount storedAccount = Objects.requireNonNull(stored.serviceAccounts().get(i), "null instead of an account");
+                account = version == LEGACY_FORMAT_VERSION ? storedAccount.fromVersion1() : storedAccount.toAccount();
             } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
                 throw corrupt("service_accounts[" + i + "]: " + e.getMessage(), e);
             }
@@ -370,28 +475,82 @@ public final class ServiceAccountStore {
                       @JsonProperty("service_accounts") List<StoredAccount> serviceAccounts) {
     }
 
-    /** One account's JSON shape: roles by wire name, time as ISO-8601, key as its SHA-256. */
+    /**
+     * One account's JSON shape: roles by wire name, times as ISO-8601, keys as their SHA-256.
+     * Version 1 had {@code key_sha256} on the account; version 2 has {@code keys}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record StoredAccount(@JsonProperty("id") String id,
                          @JsonProperty("name") String name,
                          @JsonProperty("description") String description,
                          @JsonProperty("roles") List<String> roles,
                          @JsonProperty("key_sha256") String keySha256,
-                         @JsonProperty("created_at") String createdAt) {
+                         @JsonProperty("created_at") String createdAt,
+                         @JsonProperty("keys") List<StoredKey> keys) {
 
         static StoredAccount of(ServiceAccount account) {
             return new StoredAccount(account.id(), account.name(), account.description(),
-                    account.roles().stream().map(Role::wireName).toList(), account.keyHash(),
-                    account.createdAt().toString());
+                    account.roles().stream().map(Role::wireName).toList(), null,
+                    account.createdAt().toString(), account.keys().stream().map(StoredKey::of).toList());
         }
 
         ServiceAccount toAccount() {
+            if (keySha256 != null) {
+                throw new IllegalArgumentException("key_sha256 belongs to format version 1; version 2 has keys");
+            }
+            Objects.requireNonNull(keys, "keys is missing");
+            List<AccountKey> parsedKeys = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                try {
+                    parsedKeys.add(Objects.requireNonNull(keys.get(i), "null instead of a key").toKey());
+                } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
+                    throw new IllegalArgumentException("keys[" + i + "]: " + e.getMessage(), e);
+                }
+            }
+            return account(parsedKeys);
+        }
+
+        /** A version-1 account: its one key never expires, was issued with it, and gets a derived id. */
+        ServiceAccount fromVersion1() {
+            if (keys != null) {
+                throw new IllegalArgumentException("keys belongs to format version 2; version 1 has key_sha256");
+            }
+            Objects.requireNonNull(createdAt, "created_at is missing");
+            if (!ApiKeys.isHashHex(keySha256)) {
+                // The value is deliberately not echoed: it is key material.
+                throw new IllegalArgumentException("key_sha256: must be " + ApiKeys.HASH_HEX_LENGTH
+                        + " lowercase hex characters");
+            }
+            AccountKey key = new AccountKey(ApiKeys.legacyKeyId(keySha256), keySha256, Instant.parse(createdAt), null);
+            return account(List.of(key));
+        }
+
+        private ServiceAccount account(List<AccountKey> parsedKeys) {
             Objects.requireNonNull(roles, "roles is missing");
             Objects.requireNonNull(createdAt, "created_at is missing");
             Set<Role> parsedRoles = new HashSet<>();
             for (String role : roles) {
                 parsedRoles.add(Role.parse(role));
             }
-            return new ServiceAccount(id, name, description, parsedRoles, keySha256, Instant.parse(createdAt));
+            return new ServiceAccount(id, name, description, parsedRoles, parsedKeys, Instant.parse(createdAt));
+        }
+    }
+
+    /** One key's JSON shape; {@code expires_at} is left out for a key that never expires. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StoredKey(@JsonProperty("id") String id,
+                     @JsonProperty("key_sha256") String keySha256,
+                     @JsonProperty("created_at") String createdAt,
+                     @JsonProperty("expires_at") String expiresAt) {
+
+        static StoredKey of(AccountKey key) {
+            return new StoredKey(key.id(), key.hash(), key.createdAt().toString(),
+                    key.expiresAt() == null ? null : key.expiresAt().toString());
+        }
+
+        AccountKey toKey() {
+            Objects.requireNonNull(createdAt, "created_at is missing");
+            return new AccountKey(id, keySha256, Instant.parse(createdAt), expiresAt == null ? null : Instant.parse(expiresAt));
         }
     }
 }

@@ -44,6 +44,21 @@ class ApiKeysTest {
     }
 
     @Test
+    void keyIdsAre16LowercaseHexCharacters() {
+        assertThat(ApiKeys.newKeyId()).matches("[0-9a-f]{16}");
+        assertThat(ApiKeys.newKeyId()).isNotEqualTo(ApiKeys.newKeyId());
+    }
+
+    @Test
+    void theLegacyKeyIdIsAStableKeyIdUnrelatedToTheHashText() {
+        String hash = ApiKeys.hash("a-key-stored-before-rotation-existed");
+
+        assertThat(ApiKeys.legacyKeyId(hash)).isEqualTo(ApiKeys.legacyKeyId(hash)).matches("[0-9a-f]{16}");
+        assertThat(hash).doesNotContain(ApiKeys.legacyKeyId(hash));
+        assertThat(ApiKeys.legacyKeyId(hash)).isNotEqualTo(ApiKeys.legacyKeyId(ApiKeys.hash("another")));
+    }
+
+    @Test
     void hashIsTheSha256HexOfTheKey() {
         // FIPS 180-2 test vector for "abc".
         assertThat(ApiKeys.hash("abc"))

@@ -3,11 +3,14 @@ package dev.metricsgateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.metricsgateway.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,5 +141,91 @@ class ServiceAccountRegistryTest {
         assertThatThrownBy(() -> new ServiceAccountRegistry(new ServiceAccountStore(dataDir)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(file().toString());
+    }
+
+    // ---- Several keys and expiry -----------------------------------------------------------------
+
+    private static final Instant ISSUED = Instant.parse("2024-05-01T12:00:00Z");
+
+    @Test
+    void bothKeysOfARotatedAccountAuthenticateIt() {
+        ServiceAccountStore store = new ServiceAccountStore(dataDir);
+        CreatedServiceAccount created = store.create("rotating", "", Set.of(Role.ADMIN));
+        IssuedKey issued = store.rotate(created.account().id(), KeyExpiry.NEVER).orElseThrow();
+        ServiceAccountRegistry registry = new ServiceAccountRegistry(store);
+
+        assertThat(registry.authenticate(created.plaintextKey())).contains(issued.account());
+        assertThat(registry.authenticate(issued.plaintextKey())).contains(issued.account());
+    }
+
+    @Test
+    void refreshPicksUpARevokedKeyAndTheOtherKeyKeepsWorking() throws IOException {
+        ServiceAccountStore store = new ServiceAccountStore(dataDir);
+        CreatedServiceAccount created = store.create("rotating", "", Set.of(Role.ADMIN));
+        IssuedKey issued = store.rotate(created.account().id(), KeyExpiry.NEVER).orElseThrow();
+        touch(1_000);
+        ServiceAccountRegistry registry = new ServiceAccountRegistry(store);
+
+        new ServiceAccountStore(dataDir).revokeKey(created.account().id(), created.key().id());
+        touch(2_000);
+
+        assertThat(registry.refreshIfChanged()).isTrue();
+        assertThat(registry.authenticate(created.plaintextKey())).isEmpty();
+        assertThat(registry.authenticate(issued.plaintextKey())).isPresent();
+    }
+
+    @Test
+    void anExpiredKeyAuthenticatesNobodyFromItsExpiryInstantOn() {
+        ManualClock clock = new ManualClock(ISSUED.toEpochMilli());
+        ServiceAccountStore store = new ServiceAccountStore(dataDir, clock);
+        CreatedServiceAccount created = store.create("temp", "", Set.of(Role.ADMIN), KeyExpiry.parseExpiresIn("1h"));
+        ServiceAccountRegistry registry = new ServiceAccountRegistry(store, clock);
+
+        clock.advanceMillis(Duration.ofHours(1).toMillis() - 1);
+        assertThat(registry.authenticate(created.plaintextKey())).isPresent();
+
+        clock.advanceMillis(1);
+        assertThat(registry.authenticate(created.plaintextKey())).isEmpty();
+    }
+
+    @Test
+    void expiryIsJudgedByTheTimeGivenNotByWhenTheSnapshotWasLoaded() {
+        ServiceAccountStore store = new ServiceAccountStore(dataDir, InstantSource.fixed(ISSUED));
+        CreatedServiceAccount created = store.create("temp", "", Set.of(Role.ADMIN), KeyExpiry.parseExpiresIn("1d"));
+        ServiceAccountRegistry registry = new ServiceAccountRegistry(store, InstantSource.fixed(ISSUED));
+        long expiryMillis = ISSUED.plus(Duration.ofDays(1)).toEpochMilli();
+
+        assertThat(registry.authenticate(created.plaintextKey(), expiryMillis - 1)).isPresent();
+        assertThat(registry.authenticate(created.plaintextKey(), expiryMillis)).isEmpty();
+        assertThat(registry.authenticate(created.plaintextKey(), ISSUED.toEpochMilli())).isPresent();
+    }
+
+    @Test
+    void whenOneKeyExpiresTheAccountsOtherKeyStillWorks() {
+        ManualClock clock = new ManualClock(ISSUED.toEpochMilli());
+        ServiceAccountStore store = new ServiceAccountStore(dataDir, clock);
+        CreatedServiceAccount created = store.create("rotating", "", Set.of(Role.ADMIN), KeyExpiry.parseExpiresIn("1h"));
+        IssuedKey issued = store.rotate(created.account().id(), KeyExpiry.parseExpiresIn("30d")).orElseThrow();
+        ServiceAccountRegistry registry = new ServiceAccountRegistry(store, clock);
+
+        clock.advanceMillis(Duration.ofHours(2).toMillis());
+
+        assertThat(registry.authenticate(created.plaintextKey())).isEmpty();
+        assertThat(registry.authenticate(issued.plaintextKey())).isPresent();
+    }
+
+    @Test
+    void aKeyOfAVersion1FileAuthenticatesItsAccount() throws IOException {
+        String key = "1c8cbe45b7533cb1d65b5b9e7d1892b807827831662efdd6302bc375928427aa";
+        Files.writeString(file(), """
+                {"version": 1, "service_accounts": [{"id": "a518d041957a494efc80672f3958102f", "name": "scraper",
+                 "description": "", "roles": ["metrics-reader"],
+                 "key_sha256": "e2bfef4e262e04664259c61ae6ba53842f78c5a3371e64e7e7933898089566ba",
+                 "created_at": "2026-11-22T22:17:24.591Z"}]}""");
+
+        ServiceAccountRegistry registry = new ServiceAccountRegistry(new ServiceAccountStore(dataDir));
+
+        assertThat(registry.authenticate(key)).hasValueSatisfying(
+                account -> assertThat(account.id()).isEqualTo("a518d041957a494efc80672f3958102f"));
     }
 }

@@ -2,12 +2,14 @@ package dev.metricsgateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.metricsgateway.testing.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
 import io.vertx.ext.auth.authorization.RoleBasedAuthorization;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,7 @@ class TectonKeyAuthenticationProviderTest {
         assertThat(user.principal().getString("name")).isEqualTo("scraper");
         assertThat(user.principal().encode())
                 .doesNotContain(reader.plaintextKey())
-                .doesNotContain(reader.account().keyHash());
+                .doesNotContain(reader.key().hash());
     }
 
     @Test
@@ -80,5 +82,35 @@ class TectonKeyAuthenticationProviderTest {
 
         assertThat(result.failed()).isTrue();
         assertThat(result.cause().getMessage()).doesNotContain(admin.plaintextKey());
+    }
+
+    @Test
+    void anExpiredKeyFailsExactlyLikeAnUnknownOne() {
+        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z").toEpochMilli());
+        ServiceAccountStore store = new ServiceAccountStore(dataDir, clock);
+        CreatedServiceAccount temporary = store.create("temporary", "", Set.of(Role.ADMIN), KeyExpiry.parseExpiresIn("1h"));
+        TectonKeyAuthenticationProvider withClock = new TectonKeyAuthenticationProvider(new ServiceAccountRegistry(store, clock));
+        assertThat(withClock.authenticate(new TokenCredentials(temporary.plaintextKey())).succeeded()).isTrue();
+
+        clock.advanceMillis(3_600_000);
+
+        Future<User> expired = withClock.authenticate(new TokenCredentials(temporary.plaintextKey()));
+        Future<User> unknown = withClock.authenticate(new TokenCredentials(ApiKeys.generate()));
+        assertThat(expired.failed()).isTrue();
+        assertThat(expired.cause().getMessage()).isEqualTo(unknown.cause().getMessage())
+                .doesNotContain(temporary.plaintextKey());
+    }
+
+    @Test
+    void bothKeysOfARotatedAccountYieldTheSameUser() {
+        IssuedKey issued = new ServiceAccountStore(dataDir).rotate(reader.account().id(), KeyExpiry.NEVER).orElseThrow();
+        TectonKeyAuthenticationProvider fresh = new TectonKeyAuthenticationProvider(
+                new ServiceAccountRegistry(new ServiceAccountStore(dataDir)));
+
+        User withOld = fresh.authenticate(new TokenCredentials(reader.plaintextKey())).result();
+        User withNew = fresh.authenticate(new TokenCredentials(issued.plaintextKey())).result();
+
+        assertThat(withNew.principal()).isEqualTo(withOld.principal());
+        assertThat(withNew.principal().encode()).doesNotContain(issued.plaintextKey()).doesNotContain(issued.key().hash());
     }
 }

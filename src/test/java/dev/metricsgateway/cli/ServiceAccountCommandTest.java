@@ -2,7 +2,9 @@ package dev.metricsgateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.metricsgateway.auth.AccountKey;
 import dev.metricsgateway.auth.ApiKeys;
+import dev.metricsgateway.auth.KeyExpiry;
 import dev.metricsgateway.auth.Role;
 import dev.metricsgateway.auth.ServiceAccount;
 import dev.metricsgateway.auth.ServiceAccountRegistry;
@@ -12,6 +14,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -168,7 +174,8 @@ class ServiceAccountCommandTest {
     @Test
     void withoutASubcommandItPrintsUsageAndFails() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("create").contains("list").contains("delete");
+        assertThat(err.toString()).contains("create").contains("list").contains("delete")
+                .contains("rotate").contains("revoke-key");
     }
 
     @Test
@@ -223,5 +230,236 @@ class ServiceAccountCommandTest {
 
         assertThat(run("list", "--data-dir", dataDir.toString())).isZero();
         assertThat(out.toString()).contains("server-side");
+    }
+
+    // ---- Keys: expiry, rotation, revocation --------------------------------------------------------
+
+    private static final Pattern ROTATE_OUTPUT = Pattern.compile(
+            "API Key: ([0-9a-f]{64})\\R"
+            + "Key ID: ([0-9a-f]{16})\\R");
+
+    private String dir() {
+        return dataDir.toString();
+    }
+
+    private Matcher rotate(String id, String... extra) {
+        String[] args = new String[5 + extra.length];
+        args[0] = "rotate";
+        args[1] = "--id";
+        args[2] = id;
+        args[3] = "--data-dir";
+        args[4] = dir();
+        System.arraycopy(extra, 0, args, 5, extra.length);
+        assertThat(run(args)).as(err.toString()).isZero();
+        Matcher matcher = ROTATE_OUTPUT.matcher(out.toString());
+        assertThat(matcher.matches()).as(out.toString()).isTrue();
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return matcher;
+    }
+
+    @Test
+    void createReportsTheKeyIdOnStderrAndKeepsStdoutToTwoLines() {
+        assertThat(run("create", "--name", "scraper", "--role", "metrics-reader", "--data-dir", dir())).isZero();
+
+        String keyId = new ServiceAccountStore(dataDir).list().get(0).keys().get(0).id();
+        assertThat(out.toString()).matches(CREATE_OUTPUT);
+        assertThat(err.toString()).contains("Key ID: " + keyId + " (never expires)");
+    }
+
+    @Test
+    void createWithExpiresInStoresTheExpiry() {
+        assertThat(run("create", "--name", "temp", "--role", "admin", "--expires-in", "30d", "--data-dir", dir())).isZero();
+
+        AccountKey key = new ServiceAccountStore(dataDir).list().get(0).keys().get(0);
+        assertThat(Duration.between(key.createdAt(), key.expiresAt())).isEqualTo(Duration.ofDays(30));
+        assertThat(err.toString()).contains("expires at " + key.expiresAt());
+    }
+
+    @Test
+    void anExpiryMoreThanAHundredYearsAheadIsAUsageError() {
+        assertThat(run("create", "--name", "temp", "--role", "admin", "--expires-at", "2999-01-01T00:00:00Z",
+                "--data-dir", dir())).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString()).contains("at most 36500 days ahead");
+        assertThat(dataDir.resolve(ServiceAccountStore.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void createWithExpiresAtStoresTheInstant() {
+        assertThat(run("create", "--name", "temp", "--role", "admin", "--expires-at", "2090-01-01T00:00:00Z",
+                "--data-dir", dir())).as(err.toString()).isZero();
+        assertThat(new ServiceAccountStore(dataDir).list().get(0).keys().get(0).expiresAt())
+                .isEqualTo(Instant.parse("2090-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void expiresInAndExpiresAtAreMutuallyExclusive() {
+        int exit = run("create", "--name", "temp", "--role", "admin", "--expires-in", "1d",
+                "--expires-at", "2090-01-01T00:00:00Z", "--data-dir", dir());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--expires-in").contains("--expires-at").contains("mutually exclusive");
+        assertThat(dataDir.resolve(ServiceAccountStore.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void malformedOrPastExpiriesAreUsageErrorsThatWriteNothing() {
+        assertThat(run("create", "--name", "t", "--role", "admin", "--expires-in", "soon", "--data-dir", dir())).isEqualTo(2);
+        assertThat(err.toString()).contains("soon: expected a duration such as 30d, 12h");
+        assertThat(run("create", "--name", "t", "--role", "admin", "--expires-at", "2001-01-01T00:00:00Z", "--data-dir", dir()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("must be in the future");
+        assertThat(dataDir.resolve(ServiceAccountStore.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void rotatePrintsTheNewKeyAndItsIdAndBothKeysWork() {
+        Matcher created = create("scraper", "metrics-reader");
+        String oldKey = created.group(1);
+        String id = created.group(2);
+
+        assertThat(run("rotate", "--id", id, "--data-dir", dir())).as(err.toString()).isZero();
+
+        Matcher rotated = ROTATE_OUTPUT.matcher(out.toString());
+        assertThat(rotated.matches()).as(out.toString()).isTrue();
+        String oldKeyId = new ServiceAccountStore(dataDir).list().get(0).keys().get(0).id();
+        assertThat(err.toString()).contains("cannot be shown again")
+                .contains("revoke-key --id " + id + " --key-id " + oldKeyId);
+        ServiceAccountRegistry registry = new ServiceAccountRegistry(new ServiceAccountStore(dataDir));
+        assertThat(registry.authenticate(oldKey)).isPresent();
+        assertThat(registry.authenticate(rotated.group(1))).isPresent();
+        assertThat(new ServiceAccountStore(dataDir).list().get(0).keys()).extracting(AccountKey::id)
+                .containsExactly(oldKeyId, rotated.group(2));
+    }
+
+    @Test
+    void rotateAcceptsAnExpiry() {
+        String id = create("scraper", "metrics-reader").group(2);
+
+        String keyId = rotate(id, "--expires-in", "12h").group(2);
+
+        AccountKey key = new ServiceAccountStore(dataDir).list().get(0).key(keyId).orElseThrow();
+        assertThat(Duration.between(key.createdAt(), key.expiresAt())).isEqualTo(Duration.ofHours(12));
+    }
+
+    @Test
+    void rotatingWhenTwoKeysExistIsRefusedWithAClearMessage() {
+        String id = create("scraper", "metrics-reader").group(2);
+        rotate(id);
+
+        int exit = run("rotate", "--id", id, "--data-dir", dir());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).doesNotContain("API Key");
+        assertThat(err.toString()).contains("already holds 2 keys").contains("revoke one")
+                .contains("service-account revoke-key --id " + id + " --key-id");
+        assertThat(new ServiceAccountStore(dataDir).list().get(0).keys()).hasSize(2);
+    }
+
+    @Test
+    void rotatingAnUnknownAccountFails() {
+        int exit = run("rotate", "--id", "0123456789abcdef0123456789abcdef", "--data-dir", dir());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("no service account with id 0123456789abcdef0123456789abcdef");
+    }
+
+    @Test
+    void revokeKeyRevokesTheOldKeyAndTheNewOneKeepsWorking() {
+        Matcher created = create("scraper", "metrics-reader");
+        String id = created.group(2);
+        String oldKeyId = new ServiceAccountStore(dataDir).list().get(0).keys().get(0).id();
+        Matcher rotated = rotate(id);
+
+        assertThat(run("revoke-key", "--id", id, "--key-id", oldKeyId, "--data-dir", dir())).as(err.toString()).isZero();
+
+        assertThat(out.toString()).contains("Revoked key " + oldKeyId + " of service account " + id);
+        ServiceAccountRegistry registry = new ServiceAccountRegistry(new ServiceAccountStore(dataDir));
+        assertThat(registry.authenticate(created.group(1))).isEmpty();
+        assertThat(registry.authenticate(rotated.group(1))).isPresent();
+    }
+
+    @Test
+    void theOnlyKeyCannotBeRevoked() {
+        String id = create("scraper", "metrics-reader").group(2);
+        String keyId = new ServiceAccountStore(dataDir).list().get(0).keys().get(0).id();
+
+        int exit = run("revoke-key", "--id", id, "--key-id", keyId, "--data-dir", dir());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("only key").contains("rotate first");
+        assertThat(new ServiceAccountStore(dataDir).list().get(0).keys()).hasSize(1);
+    }
+
+    @Test
+    void revokingAnUnknownKeyOrAccountFailsNamingIt() {
+        String id = create("scraper", "metrics-reader").group(2);
+
+        assertThat(run("revoke-key", "--id", id, "--key-id", "ffffffffffffffff", "--data-dir", dir())).isEqualTo(1);
+        assertThat(err.toString()).contains("has no key with id ffffffffffffffff");
+        assertThat(run("revoke-key", "--id", "0123456789abcdef0123456789abcdef", "--key-id", "ffffffffffffffff",
+                "--data-dir", dir())).isEqualTo(1);
+        assertThat(err.toString()).contains("no service account with id 0123456789abcdef0123456789abcdef");
+    }
+
+    @Test
+    void revokeKeyRequiresBothIds() {
+        assertThat(run("revoke-key", "--id", "x", "--data-dir", dir())).isEqualTo(2);
+        assertThat(err.toString()).contains("--key-id");
+    }
+
+    @Test
+    void listShowsEveryKeyIdWithCreationAndExpiryButNeverKeysOrHashes() {
+        Matcher created = create("scraper", "metrics-reader");
+        String id = created.group(2);
+        Matcher rotated = rotate(id, "--expires-at", "2090-01-01T00:00:00Z");
+        ServiceAccount account = new ServiceAccountStore(dataDir).list().get(0);
+
+        assertThat(run("list", "--data-dir", dir())).isZero();
+
+        String table = out.toString();
+        assertThat(table).contains("KEY ID", "KEY CREATED", "KEY EXPIRES");
+        List<String> lines = table.lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).contains(id, "scraper", account.keys().get(0).id(), "never");
+        assertThat(lines.get(2)).doesNotContain(id).contains(rotated.group(2), "2090-01-01T00:00:00Z");
+        for (AccountKey key : account.keys()) {
+            assertThat(table).doesNotContain(key.hash());
+        }
+        assertThat(table).doesNotContain(created.group(1)).doesNotContain(rotated.group(1));
+    }
+
+    @Test
+    void listMarksExpiredKeys() {
+        Instant longAgo = Instant.parse("2001-01-01T00:00:00Z");
+        new ServiceAccountStore(dataDir, InstantSource.fixed(longAgo))
+                .create("old", "", Set.of(Role.ADMIN), KeyExpiry.parseExpiresIn("1d"));
+
+        assertThat(run("list", "--data-dir", dir())).isZero();
+
+        assertThat(out.toString()).contains("2001-01-02T00:00:00Z (expired)");
+    }
+
+    @Test
+    void aVersion1StoreIsListedWithItsDerivedKeyId() throws IOException {
+        Files.writeString(dataDir.resolve(ServiceAccountStore.FILE_NAME), """
+                {"version": 1, "service_accounts": [{"id": "a518d041957a494efc80672f3958102f", "name": "scraper",
+                 "description": "", "roles": ["metrics-reader"],
+                 "key_sha256": "e2bfef4e262e04664259c61ae6ba53842f78c5a3371e64e7e7933898089566ba",
+                 "created_at": "2026-11-22T22:17:24.591Z"}]}""");
+        String keyId = new ServiceAccountStore(dataDir).list().get(0).keys().get(0).id();
+
+        assertThat(run("list", "--data-dir", dir())).isZero();
+
+        assertThat(out.toString()).contains("a518d041957a494efc80672f3958102f", keyId, "never");
+    }
+
+    @Test
+    void helpOfRotateAndRevokeKeyDescribeEveryOption() {
+        assertThat(run("rotate", "--help")).isZero();
+        assertThat(out.toString()).contains("--id", "--expires-in", "--expires-at", "--data-dir", "30d", "P30D");
+        out.getBuffer().setLength(0);
+        assertThat(run("revoke-key", "--help")).isZero();
+        assertThat(out.toString()).contains("--id", "--key-id", "--data-dir");
     }
 }

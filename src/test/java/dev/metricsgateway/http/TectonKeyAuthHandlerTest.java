@@ -8,6 +8,7 @@ import dev.metricsgateway.auth.Role;
 import dev.metricsgateway.auth.ServiceAccountRegistry;
 import dev.metricsgateway.auth.ServiceAccountStore;
 import dev.metricsgateway.auth.TectonKeyAuthenticationProvider;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -40,6 +41,7 @@ class TectonKeyAuthHandlerTest {
     private CreatedServiceAccount reader;
     private CreatedServiceAccount admin;
     private HttpClient client;
+    private Context context;
     private int port;
 
     record Response(int status, MultiMap headers, String body) {
@@ -79,6 +81,7 @@ class TectonKeyAuthHandlerTest {
         router.post("/async/echo").handler(BodyHandler.create()).handler(ctx -> ctx.end(ctx.body().asString()));
 
         client = vertx.createHttpClient();
+        context = vertx.getOrCreateContext();
         vertx.createHttpServer().requestHandler(router).listen(0).onComplete(test.succeeding(server -> {
             port = server.actualPort();
             test.completeNow();
@@ -90,13 +93,18 @@ class TectonKeyAuthHandlerTest {
     }
 
     private Future<Response> request(HttpMethod method, String path, List<String> authorizations, String body) {
-        return client.request(method, port, "localhost", path)
+        Promise<Response> reply = Promise.promise();
+        // The whole chain runs on one context: built from the test thread, its callbacks could be
+        // dispatched late enough for a small response body to arrive before body() is asked for.
+        context.runOnContext(ignored -> client.request(method, port, "localhost", path)
                 .compose(request -> {
                     authorizations.forEach(value -> request.headers().add("Authorization", value));
                     return body == null ? request.send() : request.send(body);
                 })
                 .compose(response -> response.body()
-                        .map(buffer -> new Response(response.statusCode(), response.headers(), buffer.toString())));
+                        .map(buffer -> new Response(response.statusCode(), response.headers(), buffer.toString())))
+                .onComplete(reply));
+        return reply.future();
     }
 
     private Future<Response> get(String path, String authorization) {
