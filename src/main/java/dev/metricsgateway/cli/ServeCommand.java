@@ -13,6 +13,7 @@ import dev.metricsgateway.config.GatewayConfig;
 import dev.metricsgateway.http.GatewayServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code serve}: reads the config, loads the catalog, bootstraps an admin account on an empty data
- * dir, starts the gateway and runs until SIGTERM/SIGINT, on which it drains gracefully and exits 0.
+ * dir, starts the gateway (restoring the aggregation checkpoint of the data dir) and runs until
+ * SIGTERM/SIGINT, on which it drains gracefully, writes a last checkpoint and exits 0.
  */
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
@@ -45,6 +47,13 @@ import picocli.CommandLine.Spec;
         })
 public final class ServeCommand implements Callable<Integer> {
 
+    /**
+     * How long the shutdown waits for the last checkpoint beyond the shutdown timeout: a large
+     * state takes tens of seconds (see the README's figures). Past it the process halts with 1, and
+     * the previous checkpoint is what the next start restores.
+     */
+    static final long FINAL_CHECKPOINT_ALLOWANCE_SECONDS = 60;
+
     @Spec
     CommandSpec spec;
 
@@ -54,7 +63,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; env METRICS_GATEWAY_PORT).")
     Integer port;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Service-account store (default ./data; env METRICS_GATEWAY_DATA_DIR).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Service-account store and aggregation checkpoint (default ./data; env METRICS_GATEWAY_DATA_DIR).")
     Path dataDir;
 
     @Override
@@ -87,6 +96,10 @@ public final class ServeCommand implements Callable<Integer> {
             // Netty's BindException does not say which address it could not bind.
             err.println("metrics-gateway: cannot start: server on " + config.host() + ":" + config.port() + ": " + e.getCause().getMessage());
             return 2;
+        } catch (IllegalStateException | UncheckedIOException e) {
+            // The aggregation checkpoint can be neither restored nor moved aside, or the data dir is unusable.
+            err.println("metrics-gateway: cannot start: " + e.getMessage());
+            return 2;
         }
         out.println("metrics-gateway listening on " + config.scheme() + "://" + config.host() + ":" + server.port());
         out.flush();
@@ -109,9 +122,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     /**
      * Blocks until the JVM is asked to stop. The shutdown hook turns readiness off, waits the drain
-     * period (requests are still served meanwhile), closes the server gracefully and then halts
-     * with status 0: a JVM ended by SIGTERM otherwise exits 143, which process supervisors count
-     * as a failure although the shutdown was clean.
+     * period (requests are still served meanwhile), closes the server gracefully (which ends with
+     * the last checkpoint) and then halts with status 0: a JVM ended by SIGTERM otherwise exits
+     * 143, which process supervisors count as a failure although the shutdown was clean.
      */
     private static void awaitShutdown(GatewayServer server, GatewayConfig config) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
@@ -120,7 +133,7 @@ public final class ServeCommand implements Callable<Integer> {
                 server.startDraining();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(config.shutdownDrainSeconds()));
                 server.close().toCompletionStage().toCompletableFuture()
-                        .get(config.shutdownTimeoutSeconds() + 5, TimeUnit.SECONDS);
+                        .get(config.shutdownTimeoutSeconds() + 5 + FINAL_CHECKPOINT_ALLOWANCE_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("metrics-gateway: shutdown did not complete cleanly: " + e);
                 Runtime.getRuntime().halt(1);

@@ -12,7 +12,8 @@ public enum ConfigKey {
     PORT("port", "8080", "HTTP port (0 picks a free one)."),
     TLS_CERT_FILE("tls_cert_file", "", "PEM certificate chain; with tls_key_file, serves HTTPS (TLS 1.2 and 1.3 only)."),
     TLS_KEY_FILE("tls_key_file", "", "PEM private key (PKCS#8 or PKCS#1) of tls_cert_file."),
-    DATA_DIR("data_dir", "./data", "Directory of the service-account store."),
+    DATA_DIR("data_dir", "./data", "Directory of the service-account store and the aggregation checkpoint."),
+    CHECKPOINT_INTERVAL_SECONDS("checkpoint_interval_seconds", "10", "How often the aggregation state is checkpointed to the data dir; 0 keeps it in memory only."),
     WINDOW_SECONDS("window_seconds", "300", "Sliding window W of every rate, ratio, age and quantile."),
     SERIES_TTL_SECONDS("series_ttl_seconds", "600", "A series with no event for this long leaves the output."),
     INSTANCE_TTL_SECONDS("instance_ttl_seconds", "60", "An instance's utilization sample counts for this long."),
@@ -30,7 +31,10 @@ public enum ConfigKey {
     CATALOG("catalog", "", "A catalog YAML file whose entries add to or replace the default catalog's."),
     SHUTDOWN_DRAIN_SECONDS("shutdown_drain_seconds", "2", "After SIGTERM, /readyz answers 503 this long before the server stops accepting."),
     SHUTDOWN_TIMEOUT_SECONDS("shutdown_timeout_seconds", "30", "How long SIGTERM waits for in-flight requests."),
-    EVENT_LOOPS("event_loops", "0", "HTTP event-loop threads; 0 means one per core.");
+    EVENT_LOOPS("event_loops", "0", "HTTP event-loop threads; 0 means one per core."),
+    AUTH_FAILURE_LIMIT("auth_failure_limit", "20", "Rejected keys from one client address within auth_failure_window_seconds after which its requests get 429 until the window ends; 0 turns throttling off."),
+    AUTH_FAILURE_WINDOW_SECONDS("auth_failure_window_seconds", "60", "The window of auth_failure_limit, opened by an address's first rejected key."),
+    AUTH_FAILURE_MAX_ADDRESSES("auth_failure_max_addresses", "100000", "Client addresses whose rejected keys are tracked at once; the oldest window is forgotten first.");
 
     private final String yamlKey;
     private final String defaultValue;

@@ -117,6 +117,7 @@ public final class ConfigLoader {
                 tlsCert.isBlank() ? null : Path.of(tlsCert),
                 tlsKey.isBlank() ? null : Path.of(tlsKey),
                 Path.of(v.nonBlank(ConfigKey.DATA_DIR)),
+                v.longIn(ConfigKey.CHECKPOINT_INTERVAL_SECONDS, 0, 86_400),
                 windowSeconds,
                 seriesTtl,
                 v.longIn(ConfigKey.INSTANCE_TTL_SECONDS, 1, 86_400),
@@ -135,6 +136,9 @@ public final class ConfigLoader {
                 v.longIn(ConfigKey.SHUTDOWN_DRAIN_SECONDS, 0, 600),
                 v.longIn(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, 0, 3600),
                 (int) v.longIn(ConfigKey.EVENT_LOOPS, 0, 1024),
+                (int) v.longIn(ConfigKey.AUTH_FAILURE_LIMIT, 0, 1_000_000),
+                v.longIn(ConfigKey.AUTH_FAILURE_WINDOW_SECONDS, 1, 86_400),
+                (int) v.longIn(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, 1, 10_000_000),
                 bootstrapKey);
     }
 

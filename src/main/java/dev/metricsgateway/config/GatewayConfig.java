@@ -14,6 +14,7 @@ public record GatewayConfig(
         Path tlsCertFile,
         Path tlsKeyFile,
         Path dataDir,
+        long checkpointIntervalSeconds,
         int windowSeconds,
         long seriesTtlSeconds,
         long instanceTtlSeconds,
@@ -32,6 +33,9 @@ public record GatewayConfig(
         long shutdownDrainSeconds,
         long shutdownTimeoutSeconds,
         int eventLoops,
+        int authFailureLimit,
+        long authFailureWindowSeconds,
+        int authFailureMaxAddresses,
         String bootstrapKey) {
 
     /** Whether the gateway serves HTTPS. */
@@ -47,7 +51,7 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port + ", tlsCertFile=" + tlsCertFile + ", tlsKeyFile=" + tlsKeyFile
-                + ", dataDir=" + dataDir
+                + ", dataDir=" + dataDir + ", checkpointIntervalSeconds=" + checkpointIntervalSeconds
                 + ", windowSeconds=" + windowSeconds + ", seriesTtlSeconds=" + seriesTtlSeconds
                 + ", instanceTtlSeconds=" + instanceTtlSeconds + ", maxFutureSkewSeconds=" + maxFutureSkewSeconds
                 + ", timestamps=" + timestamps + ", maxBodyBytes=" + maxBodyBytes
@@ -58,6 +62,8 @@ public record GatewayConfig(
                 + ", idempotencyWindowSeconds=" + idempotencyWindowSeconds + ", maxIdempotencyKeys=" + maxIdempotencyKeys
                 + ", catalog=" + catalog
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
+                + ", authFailureLimit=" + authFailureLimit + ", authFailureWindowSeconds=" + authFailureWindowSeconds
+                + ", authFailureMaxAddresses=" + authFailureMaxAddresses
                 + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + "]";
     }
 }

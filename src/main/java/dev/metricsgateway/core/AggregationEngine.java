@@ -3,6 +3,9 @@ package dev.metricsgateway.core;
 import dev.metricsgateway.catalog.Catalog;
 import dev.metricsgateway.catalog.EventSchema;
 import dev.metricsgateway.catalog.MetricSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -24,9 +27,19 @@ import java.util.Map;
  * threads: the plans are immutable after construction, and each {@link MetricAggregator} guards
  * its series (see there). A snapshot is not atomic across series: an event applied during a
  * snapshot may show in some metrics of it and not others.
+ *
+ * <p><b>Checkpoints.</b> {@link #writeCheckpoint} streams the state of every series (windows with
+ * their epoch seconds, histograms, cumulative counts and sums, per-instance samples) in the format
+ * of {@link CheckpointCodec}; {@link #restoreCheckpoint} brings it back, all or nothing. Like a
+ * snapshot, a checkpoint copies each series under its monitor and is not atomic across series:
+ * an event applied while it is written may be in it for some metrics and not others. What it does
+ * guarantee: every series is copied after the checkpoint began, and counts only grow, so every
+ * cumulative {@code _count}/{@code _sum} served before the checkpoint began is at most what the
+ * checkpoint holds for that series (unless the series expired in between, and is not in it).
  */
 public final class AggregationEngine {
 
+    private final Catalog catalog;
     private final WindowSettings settings;
     private final Map<String, EventSchema> schemasByType;
     private final Map<EventSchema, List<MetricAggregator<?>>> plansBySchema = new IdentityHashMap<>();
@@ -39,6 +52,7 @@ public final class AggregationEngine {
     }
 
     public AggregationEngine(Catalog catalog, WindowSettings settings, SeriesLimits limits) {
+        this.catalog = catalog;
         this.settings = settings;
         Map<String, EventSchema> schemas = new LinkedHashMap<>();
         catalog.eventTypes().values().forEach(type -> schemas.put(type.name(), EventSchema.compile(type)));
@@ -134,6 +148,53 @@ public final class AggregationEngine {
         for (int i = 0; i < aggregators.size(); i++) {
             aggregators.get(i).mergeFrom(other.aggregators.get(i));
         }
+    }
+
+    /**
+     * Writes a checkpoint of every series to {@code out} (see {@link CheckpointCodec} for the
+     * format), copying each series under its monitor while ingest and scrapes go on. Series idle
+     * past their TTL are written too: whether they still count is decided at restore time.
+     *
+     * @param nowMillis the time the checkpoint is taken at, stored in it
+     * @return the number of series written
+     * @throws IOException when {@code out} fails; what was written is then not a checkpoint
+     */
+    public long writeCheckpoint(OutputStream out, long nowMillis) throws IOException {
+        return CheckpointCodec.write(aggregators, settings, out, nowMillis).series();
+    }
+
+    /**
+     * Restores a checkpoint written by {@link #writeCheckpoint} into this engine, meant to be fresh
+     * (on a non-empty engine the state merges as in {@link #mergeFrom}). All or nothing: the whole
+     * stream is decoded into a staging engine and checked first, so on an exception this engine is
+     * unchanged; then the staging engine's series are adopted as they are, not copied.
+     *
+     * <p>What is restored: each metric whose name and {@link MetricAggregator#stateDefinition
+     * definition} are unchanged, every series of it not idle past the series TTL at {@code
+     * nowMillis} (a series that expired while the gateway was down disappears, as it would have
+     * had the gateway run on). Metrics defined differently now, or new, start empty; metrics no
+     * longer in the catalog are dropped. The result lists each kind. Cardinality limits are not
+     * applied: restored series are series the gateway held before.
+     *
+     * @param nowMillis the current time: TTLs are evaluated at it, never at the checkpoint's time
+     * @throws CheckpointException {@link CheckpointException.Reason#CORRUPT} when the bytes are
+     *         damaged (checksum, truncation, impossible values), {@link
+     *         CheckpointException.Reason#INCOMPATIBLE} for another format version or window length;
+     *         no other exception is thrown for any content of {@code in}
+     * @throws IOException when reading {@code in} fails
+     */
+    public CheckpointRestore restoreCheckpoint(InputStream in, long nowMillis) throws CheckpointException, IOException {
+        AggregationEngine staging = new AggregationEngine(catalog, settings, SeriesLimits.unlimited());
+        CheckpointRestore restored = CheckpointCodec.read(staging, in, nowMillis);
+        for (int i = 0; i < aggregators.size(); i++) {
+            aggregators.get(i).adoptFrom(staging.aggregators.get(i));
+        }
+        return restored;
+    }
+
+    /** Every metric's aggregator, in name order. */
+    List<MetricAggregator<?>> aggregators() {
+        return Collections.unmodifiableList(aggregators);
     }
 
     /** Live series per metric name, for the gateway's own metrics. */

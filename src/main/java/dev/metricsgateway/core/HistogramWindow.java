@@ -103,4 +103,14 @@ final class HistogramWindow extends SecondBuckets {
             histogramAt(slot).add(source);
         }
     }
+
+    @Override
+    void writeSlot(StateWriter out, int slot) {
+        out.writeHistogram(histograms[slot]);
+    }
+
+    @Override
+    void readSlot(StateReader in, int slot) throws CheckpointException {
+        histograms[slot] = in.readHistogram();
+    }
 }

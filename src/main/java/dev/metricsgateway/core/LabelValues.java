@@ -21,6 +21,26 @@ final class LabelValues {
         return List.of(values);
     }
 
+    void writeTo(StateWriter out) {
+        out.writeVarLong(values.length);
+        for (String value : values) {
+            out.writeString(value);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote; a record with another number of labels is corrupt. */
+    static LabelValues read(StateReader in, int labelCount) throws CheckpointException {
+        int count = in.readCount(Integer.MAX_VALUE, "label values");
+        if (count != labelCount) {
+            throw CheckpointException.corrupt(count + " label values where the metric has " + labelCount);
+        }
+        String[] values = new String[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = in.readLabel();
+        }
+        return new LabelValues(values);
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof LabelValues that && hash == that.hash && Arrays.equals(values, that.values);

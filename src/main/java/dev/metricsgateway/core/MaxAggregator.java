@@ -38,4 +38,14 @@ final class MaxAggregator extends MetricAggregator<MaxAggregator.State> {
     void merge(State state, State other) {
         state.maxima.mergeBuckets(other.maxima);
     }
+
+    @Override
+    void writeState(State state, StateWriter out, long baseSecond) {
+        state.maxima.writeBuckets(out, baseSecond);
+    }
+
+    @Override
+    void readState(State state, StateReader in, long baseSecond) throws CheckpointException {
+        state.maxima.readBuckets(in, baseSecond);
+    }
 }

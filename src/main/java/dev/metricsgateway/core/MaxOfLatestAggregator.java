@@ -63,4 +63,26 @@ final class MaxOfLatestAggregator extends MetricAggregator<MaxOfLatestAggregator
     void merge(State state, State other) {
         other.latestByInstance.forEach((instance, sample) -> state.latestByInstance.merge(instance, sample, MaxOfLatestAggregator::later));
     }
+
+    @Override
+    void writeState(State state, StateWriter out, long baseSecond) {
+        out.writeVarLong(state.latestByInstance.size());
+        for (Map.Entry<String, InstanceSample> entry : state.latestByInstance.entrySet()) {
+            out.writeString(entry.getKey());
+            out.writeLong(entry.getValue().timeMillis());
+            out.writeDouble(entry.getValue().value());
+        }
+    }
+
+    @Override
+    void readState(State state, StateReader in, long baseSecond) throws CheckpointException {
+        int instances = in.readCount(Integer.MAX_VALUE, "instances");
+        for (int i = 0; i < instances; i++) {
+            String instance = in.readLabel();
+            InstanceSample sample = new InstanceSample(in.readTimeMillis("instance sample time"), in.readNumber("instance sample"));
+            if (state.latestByInstance.put(instance, sample) != null) {
+                throw CheckpointException.corrupt("instance " + instance + " appears twice in one series");
+            }
+        }
+    }
 }

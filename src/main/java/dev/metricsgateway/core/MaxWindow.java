@@ -42,4 +42,14 @@ final class MaxWindow extends SecondBuckets {
     void mergeSlot(int slot, SecondBuckets other, int otherSlot) {
         maxima[slot] = Math.max(maxima[slot], ((MaxWindow) other).maxima[otherSlot]);
     }
+
+    @Override
+    void writeSlot(StateWriter out, int slot) {
+        out.writeDouble(maxima[slot]);
+    }
+
+    @Override
+    void readSlot(StateReader in, int slot) throws CheckpointException {
+        maxima[slot] = in.readNumber("a windowed maximum");
+    }
 }

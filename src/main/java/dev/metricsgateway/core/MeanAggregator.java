@@ -47,4 +47,14 @@ final class MeanAggregator extends MetricAggregator<MeanAggregator.State> {
     void merge(State state, State other) {
         state.means.mergeBuckets(other.means);
     }
+
+    @Override
+    void writeState(State state, StateWriter out, long baseSecond) {
+        state.means.writeBuckets(out, baseSecond);
+    }
+
+    @Override
+    void readState(State state, StateReader in, long baseSecond) throws CheckpointException {
+        state.means.readBuckets(in, baseSecond);
+    }
 }

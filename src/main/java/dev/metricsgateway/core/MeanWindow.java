@@ -45,4 +45,16 @@ final class MeanWindow extends SecondBuckets {
         weightedSums[slot] += that.weightedSums[otherSlot];
         weights[slot] += that.weights[otherSlot];
     }
+
+    @Override
+    void writeSlot(StateWriter out, int slot) {
+        out.writeDouble(weightedSums[slot]);
+        out.writeDouble(weights[slot]);
+    }
+
+    @Override
+    void readSlot(StateReader in, int slot) throws CheckpointException {
+        weightedSums[slot] = in.readNumber("a windowed weighted sum");
+        weights[slot] = in.readNumber("a windowed weight");
+    }
 }

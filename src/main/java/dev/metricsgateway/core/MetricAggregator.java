@@ -1,7 +1,9 @@
 package dev.metricsgateway.core;
 
 import dev.metricsgateway.catalog.EventSchema;
+import dev.metricsgateway.catalog.LabelSpec;
 import dev.metricsgateway.catalog.MetricSpec;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ConcurrentHashMap}; each series state is guarded by its own monitor, held only for the
  * few arithmetic operations of one record or one sample. Eviction marks a state under its monitor
  * before removing it, and a writer that finds its state evicted looks the series up again, so no
- * event lands in a removed series.
+ * event lands in a removed series. A checkpoint copies each series under its monitor, like a
+ * snapshot (see {@link CheckpointCodec}).
  */
 abstract class MetricAggregator<S extends SeriesState> {
 
@@ -76,6 +79,25 @@ abstract class MetricAggregator<S extends SeriesState> {
      * state of the union of both series' inputs. Called under both monitors.
      */
     abstract void merge(S state, S other);
+
+    /** Writes {@code state} (its windows and totals, not its label values or last event time), under its monitor. */
+    abstract void writeState(S state, StateWriter out, long baseSecond);
+
+    /** Reads what {@link #writeState} wrote into a fresh {@code state}. */
+    abstract void readState(S state, StateReader in, long baseSecond) throws CheckpointException;
+
+    /** Writes state kept for the whole metric rather than per series (none by default). */
+    void writeShared(StateWriter out, long baseSecond) {
+    }
+
+    /** Reads what {@link #writeShared} wrote, into this fresh aggregator. */
+    void readShared(StateReader in, long baseSecond) throws CheckpointException {
+    }
+
+    /** What the state of this metric depends on besides its catalog definition (none by default). */
+    String stateDefinitionDetail() {
+        return "";
+    }
 
     /** Called for every input of the metric's event type before {@code where} filters it. */
     void beforeFilter(long second) {
@@ -192,19 +214,42 @@ abstract class MetricAggregator<S extends SeriesState> {
         }
         mergeShared(other);
         for (Map.Entry<LabelValues, ?> entry : other.series.entrySet()) {
+            mergeSeries(entry.getKey(), (S) entry.getValue());
+        }
+    }
+
+    /**
+     * Takes over every series of {@code staging}, a restored checkpoint nobody else holds: a
+     * series this aggregator does not have is adopted as it is, without a copy (at start-up,
+     * every series); one it has is merged as in {@link #mergeFrom}. {@code staging} must not be
+     * used afterwards.
+     */
+    @SuppressWarnings("unchecked")
+    final void adoptFrom(MetricAggregator<?> staging) {
+        if (staging.getClass() != getClass() || !staging.spec.equals(spec) || !staging.settings.equals(settings)) {
+            throw new IllegalArgumentException(staging.spec.name() + ": can only adopt the same metric with the same window");
+        }
+        mergeShared(staging);
+        for (Map.Entry<LabelValues, ?> entry : staging.series.entrySet()) {
             S theirs = (S) entry.getValue();
-            while (true) {
-                S ours = series.computeIfAbsent(entry.getKey(), k -> newState());
-                synchronized (ours) {
-                    if (ours.evicted) {
-                        continue;
-                    }
-                    synchronized (theirs) {
-                        merge(ours, theirs);
-                        ours.lastEventMillis = Math.max(ours.lastEventMillis, theirs.lastEventMillis);
-                    }
-                    break;
+            if (series.putIfAbsent(entry.getKey(), theirs) != null) {
+                mergeSeries(entry.getKey(), theirs);
+            }
+        }
+    }
+
+    private void mergeSeries(LabelValues key, S theirs) {
+        while (true) {
+            S ours = series.computeIfAbsent(key, k -> newState());
+            synchronized (ours) {
+                if (ours.evicted) {
+                    continue;
                 }
+                synchronized (theirs) {
+                    merge(ours, theirs);
+                    ours.lastEventMillis = Math.max(ours.lastEventMillis, theirs.lastEventMillis);
+                }
+                return;
             }
         }
     }
@@ -215,5 +260,82 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     final int seriesCount() {
         return series.size();
+    }
+
+    /**
+     * Everything a series' state means, as text: a checkpoint's state is restored only into a
+     * metric whose definition reads the same. HELP and release stage are left out (they change
+     * no value); labels, event type, filter, value source and recording scale are in.
+     */
+    final String stateDefinition() {
+        StringBuilder text = new StringBuilder()
+                .append("aggregation=").append(spec.aggregation().wireName())
+                .append(";type=").append(spec.type())
+                .append(";event_type=").append(spec.eventType())
+                .append(";for_each=").append(spec.forEach())
+                .append(";labels=");
+        for (LabelSpec label : spec.labels()) {
+            text.append(label.name()).append("<-").append(label.fromField()).append(':').append(label.format()).append(',');
+        }
+        text.append(";where=");
+        if (spec.where() != null) {
+            text.append(spec.where().field()).append('[').append(spec.where().min()).append(',').append(spec.where().max()).append(']');
+        }
+        return text.append(";value=").append(spec.valueField())
+                .append(";age_of=").append(spec.ageOfField())
+                .append(";weight=").append(spec.weightField())
+                .append(";per=").append(spec.perField())
+                .append(stateDefinitionDetail())
+                .toString();
+    }
+
+    /**
+     * Writes one frame per series, each copied under the series' monitor into {@code record} and
+     * written to {@code out} after the monitor is released.
+     *
+     * @return the number of series written
+     */
+    final long writeSeries(CheckpointCodec.FrameOutput out, StateWriter record, long baseSecond) throws IOException {
+        long written = 0;
+        for (Map.Entry<LabelValues, S> entry : series.entrySet()) {
+            S state = entry.getValue();
+            record.reset();
+            synchronized (state) {
+                // Evicted: no longer served. Never recorded: its writer has not taken the monitor yet.
+                if (state.evicted || state.lastEventMillis == Long.MIN_VALUE) {
+                    continue;
+                }
+                entry.getKey().writeTo(record);
+                record.writeLong(state.lastEventMillis);
+                writeState(state, record, baseSecond);
+            }
+            out.frame(CheckpointCodec.MORE, record);
+            written++;
+        }
+        return written;
+    }
+
+    /**
+     * Decodes one series frame into this aggregator, a staging copy nobody else uses.
+     *
+     * @return false when the series was idle past the series TTL at {@code nowMillis}: it is left
+     *         out, as a snapshot at {@code nowMillis} would have evicted it
+     */
+    final boolean readSeries(byte[] frame, long baseSecond, long nowMillis) throws CheckpointException {
+        StateReader in = new StateReader(frame);
+        LabelValues key = LabelValues.read(in, labels.length);
+        long lastEventMillis = in.readTimeMillis("last event time");
+        S state = newState();
+        readState(state, in, baseSecond);
+        in.expectEnd();
+        if (series.containsKey(key)) {
+            throw CheckpointException.corrupt(spec.name() + key + ": two records of one series");
+        }
+        if (nowMillis - lastEventMillis >= settings.seriesTtlMillis()) {
+            return false;
+        }
+        state.lastEventMillis = lastEventMillis;
+        series.put(key, state);
+        return true;
     }
 }

@@ -72,4 +72,31 @@ final class PercentOfEventsAggregator extends MetricAggregator<PercentOfEventsAg
             }
         }
     }
+
+    @Override
+    void writeState(State state, StateWriter out, long baseSecond) {
+        state.matching.writeBuckets(out, baseSecond);
+    }
+
+    @Override
+    void readState(State state, StateReader in, long baseSecond) throws CheckpointException {
+        state.matching.readBuckets(in, baseSecond);
+    }
+
+    /**
+     * The denominator, copied after every series (the codec writes shared state last): an event
+     * takes this monitor before its series' monitor, so every event a copied series counts is in
+     * the copied denominator, and a restored ratio never exceeds 100.
+     */
+    @Override
+    void writeShared(StateWriter out, long baseSecond) {
+        synchronized (allEvents) {
+            allEvents.writeBuckets(out, baseSecond);
+        }
+    }
+
+    @Override
+    void readShared(StateReader in, long baseSecond) throws CheckpointException {
+        allEvents.readBuckets(in, baseSecond);
+    }
 }

@@ -38,4 +38,14 @@ final class RateAggregator extends MetricAggregator<RateAggregator.State> {
     void merge(State state, State other) {
         state.sums.mergeBuckets(other.sums);
     }
+
+    @Override
+    void writeState(State state, StateWriter out, long baseSecond) {
+        state.sums.writeBuckets(out, baseSecond);
+    }
+
+    @Override
+    void readState(State state, StateReader in, long baseSecond) throws CheckpointException {
+        state.sums.readBuckets(in, baseSecond);
+    }
 }

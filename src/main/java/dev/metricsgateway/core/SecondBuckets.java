@@ -85,4 +85,45 @@ abstract class SecondBuckets {
 
     /** Adds the values of {@code other}'s {@code otherSlot} into this ring's {@code slot}. */
     abstract void mergeSlot(int slot, SecondBuckets other, int otherSlot);
+
+    /**
+     * Writes every non-empty bucket, live or not yet recycled, with its epoch second as a
+     * difference to {@code baseSecond}: the ring is restored exactly, whatever {@code now} it is
+     * later read at.
+     */
+    final void writeBuckets(StateWriter out, long baseSecond) {
+        int buckets = 0;
+        for (int slot = 0; slot < secondBySlot.length; slot++) {
+            if (!isEmpty(slot)) {
+                buckets++;
+            }
+        }
+        out.writeVarLong(buckets);
+        for (int slot = 0; slot < secondBySlot.length; slot++) {
+            if (!isEmpty(slot)) {
+                out.writeSignedVarLong(secondBySlot[slot] - baseSecond);
+                writeSlot(out, slot);
+            }
+        }
+    }
+
+    /** Reads what {@link #writeBuckets} wrote into this ring, which must be empty. */
+    final void readBuckets(StateReader in, long baseSecond) throws CheckpointException {
+        int buckets = in.readCount(secondBySlot.length, "buckets of a window");
+        for (int i = 0; i < buckets; i++) {
+            long second = in.readSecond(baseSecond);
+            int slot = (int) Math.floorMod(second, (long) secondBySlot.length);
+            if (!isEmpty(slot)) {
+                throw CheckpointException.corrupt("two buckets of one window share slot " + slot);
+            }
+            slotForWrite(second);
+            readSlot(in, slot);
+        }
+    }
+
+    /** Writes the values of {@code slot}. */
+    abstract void writeSlot(StateWriter out, int slot);
+
+    /** Reads the values of {@code slot}, freshly assigned its second. */
+    abstract void readSlot(StateReader in, int slot) throws CheckpointException;
 }

@@ -39,4 +39,14 @@ final class SumWindow extends SecondBuckets {
     void mergeSlot(int slot, SecondBuckets other, int otherSlot) {
         sums[slot] += ((SumWindow) other).sums[otherSlot];
     }
+
+    @Override
+    void writeSlot(StateWriter out, int slot) {
+        out.writeDouble(sums[slot]);
+    }
+
+    @Override
+    void readSlot(StateReader in, int slot) throws CheckpointException {
+        sums[slot] = in.readNumber("a windowed sum");
+    }
 }

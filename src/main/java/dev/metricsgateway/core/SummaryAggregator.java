@@ -60,4 +60,27 @@ final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> 
         state.count += other.count;
         state.sum += other.sum;
     }
+
+    @Override
+    void writeState(State state, StateWriter out, long baseSecond) {
+        state.window.writeBuckets(out, baseSecond);
+        out.writeVarLong(state.count);
+        out.writeDouble(state.sum);
+    }
+
+    @Override
+    void readState(State state, StateReader in, long baseSecond) throws CheckpointException {
+        state.window.readBuckets(in, baseSecond);
+        state.count = in.readVarLong();
+        if (state.count < 0) {
+            throw CheckpointException.corrupt(state.count + ": a summary count is >= 0");
+        }
+        state.sum = in.readNumber("a summary sum");
+    }
+
+    /** Histograms hold values in units of 1/recordedPerUnit: a checkpoint in other units must not be read as these. */
+    @Override
+    String stateDefinitionDetail() {
+        return ";recorded_per_unit=" + recordedPerUnit;
+    }
 }

@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The gateway's own metrics (served on {@code /metrics}): what it accepted, what it rejected and
- * why, late events, live series per metric, scrape durations. Counters are {@link LongAdder}s, so
- * every event-loop thread counts without contention; thread-safe.
+ * why, late events, live series per metric, scrape durations, checkpoints. Counters are
+ * {@link LongAdder}s, so every event-loop thread counts without contention; the last checkpoint's
+ * figures are one immutable record behind a volatile field, so they are read as a consistent
+ * set; thread-safe.
  */
 public final class GatewayMetrics {
 
@@ -40,6 +42,13 @@ public final class GatewayMetrics {
     private final LongAdder batchesReplayed = new LongAdder();
     private final LongAdder scrapes = new LongAdder();
     private final DoubleAdder scrapeSeconds = new DoubleAdder();
+    private final LongAdder checkpointsWritten = new LongAdder();
+    private final LongAdder checkpointsFailed = new LongAdder();
+    private volatile LastCheckpoint lastCheckpoint = new LastCheckpoint(0, 0, 0);
+
+    /** The figures of the last checkpoint written; all 0 before the first. */
+    private record LastCheckpoint(double durationSeconds, long bytes, double timestampSeconds) {
+    }
 
     public GatewayMetrics() {
         for (int i = 0; i < batchesRejected.length; i++) {
@@ -72,6 +81,23 @@ public final class GatewayMetrics {
     public void scrapeServed(double seconds) {
         scrapes.increment();
         scrapeSeconds.add(seconds);
+    }
+
+    /**
+     * A checkpoint of the aggregation state was written.
+     *
+     * @param durationSeconds how long copying and writing took
+     * @param bytes           the size of the checkpoint file
+     * @param takenAtMillis   when it was taken (epoch milliseconds)
+     */
+    public void checkpointWritten(double durationSeconds, long bytes, long takenAtMillis) {
+        lastCheckpoint = new LastCheckpoint(durationSeconds, bytes, takenAtMillis / 1000.0);
+        checkpointsWritten.increment();
+    }
+
+    /** A checkpoint could not be written; the previous one stays on disk. */
+    public void checkpointFailed() {
+        checkpointsFailed.increment();
     }
 
     /** All of the above, plus {@code seriesByMetric}, as client_java snapshots. */
@@ -108,7 +134,23 @@ public final class GatewayMetrics {
                 .help("Time to compute and render a scrape of the catalog metrics.")
                 .dataPoint(SummaryDataPointSnapshot.builder().count(scrapes.sum()).sum(scrapeSeconds.sum()).build())
                 .build());
+        LastCheckpoint last = lastCheckpoint;
+        families.add(counter("metrics_gateway_checkpoints_written", "Checkpoints of the aggregation state written to the data dir.",
+                Labels.EMPTY, checkpointsWritten.sum()));
+        families.add(counter("metrics_gateway_checkpoints_failed", "Checkpoints of the aggregation state that could not be written (the previous one stays).",
+                Labels.EMPTY, checkpointsFailed.sum()));
+        families.add(gauge("metrics_gateway_checkpoint_duration_seconds", "Time the last checkpoint written took to copy the state and write it, fsyncs included.",
+                last.durationSeconds()));
+        families.add(gauge("metrics_gateway_checkpoint_size_bytes", "Size of the last checkpoint written.", last.bytes()));
+        families.add(gauge("metrics_gateway_checkpoint_last_success_timestamp_seconds", "When the last checkpoint written was taken (Unix time); 0 before the first.",
+                last.timestampSeconds()));
         return new MetricSnapshots(families);
+    }
+
+    private static GaugeSnapshot gauge(String name, String help, double value) {
+        return GaugeSnapshot.builder().name(name).help(help)
+                .dataPoint(GaugeDataPointSnapshot.builder().value(value).build())
+                .build();
     }
 
     private static CounterSnapshot counter(String name, String help, Labels labels, double value) {

@@ -36,7 +36,10 @@ final class GatewayRouter {
 
     static Router create(Vertx vertx, GatewayServices services) {
         Router router = Router.router(vertx);
-        TectonKeyAuthHandler authenticate = new TectonKeyAuthHandler(new TectonKeyAuthenticationProvider(services.accounts()));
+        TectonKeyAuthenticationProvider provider = new TectonKeyAuthenticationProvider(services.accounts());
+        TectonKeyAuthHandler authenticate = services.authFailures()
+                .map(throttle -> new TectonKeyAuthHandler(provider, throttle, services.clock()))
+                .orElseGet(() -> new TectonKeyAuthHandler(provider));
 
         router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
         router.get("/readyz").handler(ctx -> {

@@ -1,8 +1,11 @@
 package dev.metricsgateway.http;
 
+import dev.metricsgateway.auth.AuthFailureThrottle;
 import dev.metricsgateway.auth.ServiceAccountRegistry;
 import dev.metricsgateway.auth.ServiceAccountStore;
 import dev.metricsgateway.catalog.Catalog;
+import dev.metricsgateway.checkpoint.CheckpointStore;
+import dev.metricsgateway.checkpoint.CheckpointWrite;
 import dev.metricsgateway.config.GatewayConfig;
 import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.core.SeriesLimits;
@@ -15,8 +18,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * verticle per event loop, and keeps the service accounts fresh (the store is re-read within a
  * second of a change, so accounts created by the CLI work within the contract's 5 s).
  *
+ * <p>Aggregation state survives restarts: {@link #start} restores the data dir's checkpoint
+ * before the first request, a timer checkpoints on a worker thread {@code
+ * checkpoint_interval_seconds} after the previous checkpoint ended, and {@link #close()} writes a
+ * last checkpoint once Vert.x has stopped, when no request can change the state any more. See
+ * {@link CheckpointStore}.
+ *
  * <p>Tests start it on port 0 with a manual clock; {@code serve} starts it with the system clock.
  */
 public final class GatewayServer {
@@ -33,27 +46,34 @@ public final class GatewayServer {
     /** How often the service-account store is checked for changes made by the CLI. */
     static final long ACCOUNT_REFRESH_MILLIS = 1000;
 
+    private static final System.Logger LOG = System.getLogger(GatewayServer.class.getName());
+
     private final Vertx vertx;
     private final GatewayServices services;
     private final int port;
+    private final Checkpoints checkpoints;
 
-    private GatewayServer(Vertx vertx, GatewayServices services, int port) {
+    private GatewayServer(Vertx vertx, GatewayServices services, int port, Checkpoints checkpoints) {
         this.vertx = vertx;
         this.services = services;
         this.port = port;
+        this.checkpoints = checkpoints;
     }
 
     /**
-     * Starts the gateway. Blocks while it loads the service accounts (file I/O), then returns a
-     * future completed once every verticle listens.
+     * Starts the gateway. Blocks while it loads the service accounts and restores the aggregation
+     * checkpoint (file I/O), then returns a future completed once every verticle listens.
      *
-     * @throws IllegalStateException when the service-account store is corrupt
+     * @throws IllegalStateException when the service-account store is corrupt, or the checkpoint
+     *         cannot be restored and cannot be moved aside
+     * @throws java.io.UncheckedIOException when the data dir cannot be created
      */
     public static Future<GatewayServer> start(GatewayConfig config, Catalog catalog, InstantSource clock) {
         AggregationEngine engine = new AggregationEngine(catalog,
                 new WindowSettings(config.windowSeconds(), config.seriesTtlSeconds() * 1000, config.instanceTtlSeconds() * 1000),
                 new SeriesLimits(config.maxSeriesPerMetric(), config.maxSeriesTotal()));
-        ServiceAccountStore store = new ServiceAccountStore(config.dataDir());
+        // The gateway's clock stamps keys created through the API and judges every key's expiry.
+        ServiceAccountStore store = new ServiceAccountStore(config.dataDir(), clock);
         GatewayServices services = new GatewayServices(
                 config,
                 clock,
@@ -63,10 +83,15 @@ public final class GatewayServer {
                 new ExpositionWriter(config.timestamps()),
                 new GatewayMetrics(),
                 store,
-                new ServiceAccountRegistry(store),
+                new ServiceAccountRegistry(store, clock),
                 new ScrapeClock(clock),
                 new AtomicBoolean(true),
-                new AtomicInteger());
+                new AtomicInteger(),
+                // One throttle for all verticles: a client spreading its guesses over connections
+                // (and so over event loops) still has one budget.
+                config.authFailureLimit() == 0 ? Optional.empty() : Optional.of(new AuthFailureThrottle(
+                        config.authFailureLimit(), config.authFailureWindowSeconds() * 1000, config.authFailureMaxAddresses())));
+        Checkpoints checkpoints = Checkpoints.restore(config, engine, clock, services.metrics());
         int eventLoops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
         // Port 0 means "any free port": Vert.x shares one random port among servers that ask for a
@@ -82,11 +107,14 @@ public final class GatewayServer {
                 .map(port -> {
                     vertx.setPeriodic(ACCOUNT_REFRESH_MILLIS, timer ->
                             vertx.executeBlocking(() -> services.accounts().refreshIfChanged(), false));
-                    return new GatewayServer(vertx, services, port);
+                    checkpoints.schedule(vertx, config.checkpointIntervalSeconds());
+                    return new GatewayServer(vertx, services, port, checkpoints);
                 })
                 .recover(failure -> {
                     // Not chained on close(): its completion would be delivered on the event loops it stops.
                     vertx.close();
+                    // No checkpoint: the one on disk is still the state this server restored.
+                    checkpoints.abandon();
                     return Future.failedFuture(failure);
                 });
     }
@@ -106,10 +134,115 @@ public final class GatewayServer {
 
     /**
      * Graceful stop: {@code /readyz} turns 503, servers stop accepting, in-flight requests finish
-     * (up to the shutdown timeout), then Vert.x closes.
+     * (up to the shutdown timeout), Vert.x closes, and a last checkpoint of the final state is
+     * written. The future fails if Vert.x did not close cleanly; a failed last checkpoint is
+     * logged and counted (the previous checkpoint stays), it does not fail the stop.
      */
     public Future<Void> close() {
         startDraining();
-        return vertx.close();
+        checkpoints.stopScheduling();
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        vertx.close().onComplete(closed -> {
+            // Off the Vert.x threads that are shutting down: file I/O on a thread of its own.
+            Thread last = new Thread(() -> {
+                checkpoints.writeFinal();
+                if (closed.succeeded()) {
+                    stopped.complete(null);
+                } else {
+                    stopped.completeExceptionally(closed.cause());
+                }
+            }, "metrics-gateway-final-checkpoint");
+            last.start();
+        });
+        return Future.fromCompletionStage(stopped);
+    }
+
+    /**
+     * The checkpoint side of a server: the store (or none when {@code checkpoint_interval_seconds}
+     * is 0), its timer, and the gateway's own checkpoint metrics. Thread-safe: one timer run at a
+     * time (the next is set when the last ends), and the store serializes it with the final write.
+     */
+    private static final class Checkpoints {
+
+        private final CheckpointStore store;
+        private final GatewayMetrics metrics;
+        /** Set when the server begins to close: no further timer is set on a Vert.x that is closing. */
+        private volatile boolean stopping;
+        /** The last failure logged, so that a disk that stays full logs once, not every interval. */
+        private volatile String lastFailure;
+
+        private Checkpoints(CheckpointStore store, GatewayMetrics metrics) {
+            this.store = store;
+            this.metrics = metrics;
+        }
+
+        /** Opens the data dir's checkpoint and restores it into {@code engine}; with interval 0, does neither. */
+        static Checkpoints restore(GatewayConfig config, AggregationEngine engine, InstantSource clock, GatewayMetrics metrics) {
+            if (config.checkpointIntervalSeconds() == 0) {
+                LOG.log(Level.INFO, "checkpoint_interval_seconds is 0: aggregation state is kept in memory only");
+                return new Checkpoints(null, metrics);
+            }
+            CheckpointStore store = CheckpointStore.open(config.dataDir(), engine, clock);
+            try {
+                store.restore();
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            return new Checkpoints(store, metrics);
+        }
+
+        /**
+         * Checkpoints {@code intervalSeconds} after the start, then {@code intervalSeconds} after
+         * each checkpoint ends: however long a checkpoint of a large state takes, the worker thread
+         * it runs on is free at least that long between two.
+         */
+        void schedule(Vertx vertx, long intervalSeconds) {
+            if (store == null || !store.enabled() || stopping) {
+                return;
+            }
+            vertx.setTimer(intervalSeconds * 1000, timer -> vertx.executeBlocking(() -> {
+                write(false);
+                return null;
+            }, false).onComplete(done -> schedule(vertx, intervalSeconds)));
+        }
+
+        void stopScheduling() {
+            stopping = true;
+        }
+
+        void writeFinal() {
+            if (store != null) {
+                write(true);
+            }
+        }
+
+        void abandon() {
+            if (store != null) {
+                store.close();
+            }
+        }
+
+        private void write(boolean last) {
+            try {
+                Optional<CheckpointWrite> written = last ? store.writeFinalAndClose() : store.write();
+                written.ifPresent(checkpoint -> {
+                    metrics.checkpointWritten(checkpoint.duration().toNanos() / 1e9, checkpoint.bytes(), checkpoint.takenAtMillis());
+                    if (lastFailure != null) {
+                        LOG.log(Level.INFO, "checkpoints are written again to " + store.file());
+                        lastFailure = null;
+                    }
+                });
+            } catch (Exception e) {
+                // Whatever went wrong, the previous checkpoint is intact and the next run tries again.
+                metrics.checkpointFailed();
+                String failure = e.toString();
+                if (last || !Objects.equals(failure, lastFailure)) {
+                    LOG.log(Level.WARNING, "cannot write " + (last ? "the shutdown checkpoint " : "a checkpoint ") + "to " + store.file()
+                            + " (the previous one stays): " + failure);
+                }
+                lastFailure = failure;
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.metricsgateway.http;
 
+import dev.metricsgateway.auth.AuthFailureThrottle;
 import dev.metricsgateway.auth.ServiceAccountRegistry;
 import dev.metricsgateway.auth.ServiceAccountStore;
 import dev.metricsgateway.config.GatewayConfig;
@@ -9,6 +10,7 @@ import dev.metricsgateway.exposition.GatewayMetrics;
 import dev.metricsgateway.ingest.EventDecoder;
 import dev.metricsgateway.ingest.IdempotencyCache;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param ready             false while the gateway drains for shutdown ({@code /readyz} answers 503)
  * @param inflightIngest    ingest requests between their arrival and their answer
+ * @param authFailures      the one failed-authentication throttle of all verticles; empty when
+ *                          {@code auth_failure_limit} is 0
  */
 record GatewayServices(
         GatewayConfig config,
@@ -31,5 +35,6 @@ record GatewayServices(
         ServiceAccountRegistry accounts,
         ScrapeClock scrapeClock,
         AtomicBoolean ready,
-        AtomicInteger inflightIngest) {
+        AtomicInteger inflightIngest,
+        Optional<AuthFailureThrottle> authFailures) {
 }

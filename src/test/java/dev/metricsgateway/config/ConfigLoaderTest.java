@@ -38,6 +38,7 @@ class ConfigLoaderTest {
         values.put(ConfigKey.TLS_CERT_FILE, Map.entry("/etc/gw/tls.crt", c -> String.valueOf(c.tlsCertFile())));
         values.put(ConfigKey.TLS_KEY_FILE, Map.entry("/etc/gw/tls.key", c -> String.valueOf(c.tlsKeyFile())));
         values.put(ConfigKey.DATA_DIR, Map.entry("/var/lib/metrics-gateway", c -> c.dataDir().toString()));
+        values.put(ConfigKey.CHECKPOINT_INTERVAL_SECONDS, Map.entry("30", GatewayConfig::checkpointIntervalSeconds));
         values.put(ConfigKey.WINDOW_SECONDS, Map.entry("120", GatewayConfig::windowSeconds));
         values.put(ConfigKey.SERIES_TTL_SECONDS, Map.entry("900", GatewayConfig::seriesTtlSeconds));
         values.put(ConfigKey.INSTANCE_TTL_SECONDS, Map.entry("30", GatewayConfig::instanceTtlSeconds));
@@ -56,6 +57,9 @@ class ConfigLoaderTest {
         values.put(ConfigKey.SHUTDOWN_DRAIN_SECONDS, Map.entry("7", GatewayConfig::shutdownDrainSeconds));
         values.put(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, Map.entry("10", GatewayConfig::shutdownTimeoutSeconds));
         values.put(ConfigKey.EVENT_LOOPS, Map.entry("4", GatewayConfig::eventLoops));
+        values.put(ConfigKey.AUTH_FAILURE_LIMIT, Map.entry("5", GatewayConfig::authFailureLimit));
+        values.put(ConfigKey.AUTH_FAILURE_WINDOW_SECONDS, Map.entry("300", GatewayConfig::authFailureWindowSeconds));
+        values.put(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, Map.entry("1000", GatewayConfig::authFailureMaxAddresses));
         return values;
     }
 

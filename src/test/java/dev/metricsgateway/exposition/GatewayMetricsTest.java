@@ -122,12 +122,33 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void checkpointsAreCountedAndTheLastOneWrittenIsDescribed() {
+        assertThat(text()).contains(
+                "metrics_gateway_checkpoints_written_total 0.0\n",
+                "metrics_gateway_checkpoints_failed_total 0.0\n",
+                "metrics_gateway_checkpoint_last_success_timestamp_seconds 0.0\n");
+
+        metrics.checkpointWritten(0.25, 4096, 1_700_000_000_000L);
+        metrics.checkpointFailed();
+        metrics.checkpointWritten(0.5, 8192, 1_700_000_010_500L);
+
+        assertThat(text()).contains(
+                "metrics_gateway_checkpoints_written_total 2.0\n",
+                "metrics_gateway_checkpoints_failed_total 1.0\n",
+                "metrics_gateway_checkpoint_duration_seconds 0.5\n",
+                "metrics_gateway_checkpoint_size_bytes 8192.0\n",
+                "metrics_gateway_checkpoint_last_success_timestamp_seconds 1.7000000105E9\n");
+    }
+
+    @Test
     void theTextOutputPassesPromtool() throws Exception {
         ExternalTool.requirePromtool();
         metrics.batchAccepted(7, 1);
         metrics.batchRejected(BatchRejection.TOO_LARGE);
         metrics.eventsRejected(3, 1);
         metrics.scrapeServed(0.01);
+        metrics.checkpointWritten(0.125, 1024, 1_700_000_000_000L);
+        metrics.checkpointFailed();
 
         byte[] body = writer.write(metrics.snapshot(Map.of("feature_service_requests_rate", 2, "spark_stream_input_rate", 0)),
                 ExpositionFormat.PROMETHEUS_TEXT);
@@ -148,6 +169,11 @@ class GatewayMetricsTest {
         assertThat(types).containsExactly(
                 "# TYPE metrics_gateway_batches_rejected_total counter",
                 "# TYPE metrics_gateway_batches_replayed_total counter",
+                "# TYPE metrics_gateway_checkpoint_duration_seconds gauge",
+                "# TYPE metrics_gateway_checkpoint_last_success_timestamp_seconds gauge",
+                "# TYPE metrics_gateway_checkpoint_size_bytes gauge",
+                "# TYPE metrics_gateway_checkpoints_failed_total counter",
+                "# TYPE metrics_gateway_checkpoints_written_total counter",
                 "# TYPE metrics_gateway_events_accepted_total counter",
                 "# TYPE metrics_gateway_events_late_total counter",
                 "# TYPE metrics_gateway_events_rejected_total counter",

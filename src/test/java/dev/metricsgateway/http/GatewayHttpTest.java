@@ -81,6 +81,33 @@ class GatewayHttpTest {
     }
 
     @Test
+    void twentyUnknownKeysFromOneAddressGet429UntilTheWindowEndsEvenForAValidKey() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            HttpReply reply = gateway.get("/api/v1/observability/metrics", Map.of("Authorization", "Tecton-key wrong-" + i));
+            assertThat(reply.status()).as("failure %d", i + 1).isEqualTo(401);
+        }
+
+        HttpReply blocked = gateway.scrape(null);
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(blocked.header("Retry-After")).isEqualTo("60");
+        assertThat(gateway.postEvents(gateway.writerKey, NDJSON, REQUEST).status()).as("every route shares the budget").isEqualTo(429);
+
+        gateway.clock.advanceMillis(60_000);
+        assertThat(gateway.scrape(null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAuthFailureLimitOfZeroTurnsThrottlingOff(@TempDir Path otherDir) throws Exception {
+        try (TestGateway unthrottled = TestGateway.start(vertx, otherDir, Map.of("METRICS_GATEWAY_AUTH_FAILURE_LIMIT", "0"))) {
+            for (int i = 0; i < 25; i++) {
+                assertThat(unthrottled.get("/api/v1/observability/metrics", Map.of("Authorization", "Tecton-key wrong-" + i)).status())
+                        .isEqualTo(401);
+            }
+            assertThat(unthrottled.scrape(null).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void schemeNameIsMatchedCaseInsensitively() throws Exception {
         HttpReply reply = gateway.get("/api/v1/observability/metrics", Map.of("Authorization", "tecton-KEY " + gateway.readerKey));
         assertThat(reply.status()).isEqualTo(200);

@@ -73,10 +73,14 @@ class OpenApiRoutesTest {
     private static final String SCRAPE = "/api/v1/observability/metrics";
     private static final String ACCOUNTS = "/api/v1/service-accounts";
     private static final String ACCOUNT = "/api/v1/service-accounts/{id}";
+    private static final String KEYS = "/api/v1/service-accounts/{id}/keys";
+    private static final String KEY = "/api/v1/service-accounts/{id}/keys/{keyId}";
+    /** A well-formed key id (the spec's pattern) that no key has. */
+    private static final String UNKNOWN_KEY_ID = "0123456789abcdef";
     /** A well-formed account id (the spec's pattern) that no account has. */
     private static final String UNKNOWN_ACCOUNT_ID = "0123456789abcdef0123456789abcdef";
     /** Values for the path templates' parameters when a recipe needs no particular one. */
-    private static final Map<String, String> PATH_PARAMETER_SAMPLES = Map.of("id", UNKNOWN_ACCOUNT_ID);
+    private static final Map<String, String> PATH_PARAMETER_SAMPLES = Map.of("id", UNKNOWN_ACCOUNT_ID, "keyId", UNKNOWN_KEY_ID);
 
     private static final String NDJSON = "application/x-ndjson";
     private static final String OPENMETRICS_100 = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -542,7 +546,74 @@ class OpenApiRoutesTest {
                 () -> send(HttpMethod.DELETE, ACCOUNTS + "/" + UNKNOWN_ACCOUNT_ID, Map.of(), null), nothingMore));
         recipes.put(new Documented("DELETE", ACCOUNT, 403), new Recipe("as a metrics-reader",
                 () -> send(HttpMethod.DELETE, ACCOUNTS + "/" + UNKNOWN_ACCOUNT_ID, key(gateway.readerKey), null), nothingMore));
+
+        // Keys of an account
+        recipes.put(new Documented("POST", KEYS, 201), new Recipe("the spec's own example for a fresh account, as an admin",
+                () -> issueKey(freshScraper(), exampleRequestBody(KEYS, "post", "application/json")),
+                (reply, body) -> {
+                    JsonNode issued = JSON.readTree(body);
+                    assertThat(reply.header("Location")).isEqualTo(
+                            ACCOUNTS + "/" + issued.path("service_account_id").asText() + "/keys/" + issued.path("key_id").asText());
+                    assertThat(send(HttpMethod.GET, SCRAPE, key(issued.path("api_key").asText()), null).status())
+                            .as("a scrape with the new key").isEqualTo(200);
+                }));
+        recipes.put(new Documented("POST", KEYS, 400), new Recipe("an expires_in that is no duration",
+                () -> issueKey(freshScraper(), "{\"expires_in\":\"soon\"}"),
+                (reply, body) -> assertThat(JSON.readTree(body).path("details").path(0).path("field").asText()).isEqualTo("expires_in")));
+        recipes.put(new Documented("POST", KEYS, 401), new Recipe("without a key",
+                () -> send(HttpMethod.POST, ACCOUNTS + "/" + UNKNOWN_ACCOUNT_ID + "/keys", Map.of(), null), nothingMore));
+        recipes.put(new Documented("POST", KEYS, 403), new Recipe("as a metrics-reader",
+                () -> send(HttpMethod.POST, ACCOUNTS + "/" + UNKNOWN_ACCOUNT_ID + "/keys", key(gateway.readerKey), null), nothingMore));
+        recipes.put(new Documented("POST", KEYS, 404), new Recipe("an id no account has, as an admin",
+                () -> send(HttpMethod.POST, ACCOUNTS + "/" + UNKNOWN_ACCOUNT_ID + "/keys", key(gateway.adminKey), null), nothingMore));
+        recipes.put(new Documented("POST", KEYS, 409), new Recipe("a third key for an account holding two",
+                () -> {
+                    JsonNode account = freshScraper();
+                    assertThat(issueKey(account, null).status()).as("the second key").isEqualTo(201);
+                    return issueKey(account, null);
+                }, nothingMore));
+        recipes.put(new Documented("POST", KEYS, 413), new Recipe("a body of 70 000 characters (over 64 KiB)",
+                () -> issueKey(freshScraper(), "{\"expires_in\":\"1d\",\"padding\":\"" + "p".repeat(70_000) + "\"}"), nothingMore));
+        recipes.put(new Documented("POST", KEYS, 415), new Recipe("a valid body as text/plain",
+                () -> send(HttpMethod.POST, ACCOUNTS + "/" + freshScraper().path("id").asText() + "/keys",
+                        key(gateway.adminKey, "Content-Type", "text/plain"), "{\"expires_in\":\"1d\"}"), nothingMore));
+        recipes.put(new Documented("DELETE", KEY, 204), new Recipe("the first key of an account that holds two, as an admin",
+                () -> {
+                    JsonNode account = freshScraper();
+                    assertThat(issueKey(account, null).status()).as("the second key").isEqualTo(201);
+                    return send(HttpMethod.DELETE, keyPath(account), key(gateway.adminKey), null);
+                }, nothingMore));
+        recipes.put(new Documented("DELETE", KEY, 401), new Recipe("without a key",
+                () -> send(HttpMethod.DELETE, ACCOUNTS + "/" + UNKNOWN_ACCOUNT_ID + "/keys/" + UNKNOWN_KEY_ID, Map.of(), null), nothingMore));
+        recipes.put(new Documented("DELETE", KEY, 403), new Recipe("as a metrics-reader",
+                () -> send(HttpMethod.DELETE, ACCOUNTS + "/" + UNKNOWN_ACCOUNT_ID + "/keys/" + UNKNOWN_KEY_ID, key(gateway.readerKey), null),
+                nothingMore));
+        recipes.put(new Documented("DELETE", KEY, 404), new Recipe("a key id the account does not have, as an admin",
+                () -> send(HttpMethod.DELETE, ACCOUNTS + "/" + freshScraper().path("id").asText() + "/keys/" + UNKNOWN_KEY_ID,
+                        key(gateway.adminKey), null), nothingMore));
+        recipes.put(new Documented("DELETE", KEY, 409), new Recipe("the only key of an account, as an admin",
+                () -> send(HttpMethod.DELETE, keyPath(freshScraper()), key(gateway.adminKey), null), nothingMore));
         return Map.copyOf(recipes);
+    }
+
+    /** A new metrics-reader account, as the create answer shows it (id, key_id, api_key, ...). */
+    private static JsonNode freshScraper() throws Exception {
+        HttpReply created = createAccount("{\"name\":\"rotating\",\"roles\":[\"metrics-reader\"]}");
+        assertThat(created.status()).as("creating the account").isEqualTo(201);
+        return JSON.readTree(created.text());
+    }
+
+    /** {@code POST .../keys} for {@code account} as an admin, with a JSON body or none. */
+    private static HttpReply issueKey(JsonNode account, String json) throws Exception {
+        String path = ACCOUNTS + "/" + account.path("id").asText() + "/keys";
+        return json == null
+                ? send(HttpMethod.POST, path, key(gateway.adminKey), null)
+                : send(HttpMethod.POST, path, key(gateway.adminKey, "Content-Type", "application/json"), json);
+    }
+
+    /** The path of the key the account was created with. */
+    private static String keyPath(JsonNode account) {
+        return ACCOUNTS + "/" + account.path("id").asText() + "/keys/" + account.path("key_id").asText();
     }
 
     /** {@code Authorization: Tecton-key <key>} plus the given header names and values. */

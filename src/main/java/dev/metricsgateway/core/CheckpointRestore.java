@@ -1,0 +1,35 @@
+package dev.metricsgateway.core;
+
+import java.util.List;
+
+/**
+ * What a restore brought back, for the start-up log.
+ *
+ * @param checkpointMillis the {@code nowMillis} the checkpoint was written at
+ * @param seriesRestored   series now live again
+ * @param seriesExpired    series left out because they were idle past the series TTL at restore time
+ * @param restoredMetrics  metrics whose state was restored (their name and definition are unchanged)
+ * @param changedMetrics   metrics of the checkpoint defined differently now (labels, event type,
+ *                         aggregation, filter, value or recording scale): they start empty
+ * @param removedMetrics   metrics of the checkpoint no longer in the catalog: their state is dropped
+ * @param newMetrics       metrics of the catalog the checkpoint does not hold: they start empty
+ */
+public record CheckpointRestore(
+        long checkpointMillis,
+        long seriesRestored,
+        long seriesExpired,
+        List<String> restoredMetrics,
+        List<String> changedMetrics,
+        List<String> removedMetrics,
+        List<String> newMetrics) {
+
+    public CheckpointRestore {
+        restoredMetrics = List.copyOf(restoredMetrics);
+        changedMetrics = List.copyOf(changedMetrics);
+        removedMetrics = List.copyOf(removedMetrics);
+        newMetrics = List.copyOf(newMetrics);
+        if (seriesRestored < 0 || seriesExpired < 0) {
+            throw new IllegalArgumentException(seriesRestored + "/" + seriesExpired + ": series counts are >= 0");
+        }
+    }
+}
