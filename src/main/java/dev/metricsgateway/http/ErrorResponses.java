@@ -47,6 +47,9 @@ final class ErrorResponses {
         if (status == -1) {
             status = 500;
         }
+        if (status == 500 && hasBrokenEscape(ctx.request().path())) {
+            status = 400; // Vert.x Web fails route matching on a path with a broken %-escape ("/%zz") as a 500
+        }
         String message = switch (status) {
             case 400 -> "bad request";
             case 404 -> "not found";
@@ -60,5 +63,18 @@ final class ErrorResponses {
                     "request failed: " + ctx.request().method() + " " + ctx.request().path(), failure);
         }
         send(ctx, status, message);
+    }
+
+    /** Whether some '%' in {@code path} does not start a two-hex-digit escape (RFC 3986 section 2.1). */
+    private static boolean hasBrokenEscape(String path) {
+        if (path == null) {
+            return false;
+        }
+        for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+            if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0 || Character.digit(path.charAt(i + 2), 16) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

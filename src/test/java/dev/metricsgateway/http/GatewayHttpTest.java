@@ -293,6 +293,13 @@ class GatewayHttpTest {
     }
 
     @Test
+    void aPathWithABrokenPercentEscapeIs400Not500() throws Exception {
+        HttpReply reply = gateway.get("/api/v1/%zz", Map.of("Authorization", "Tecton-key " + gateway.readerKey));
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().getString("error")).isEqualTo("bad request");
+    }
+
+    @Test
     void wrongMethodOnAKnownPathIs405WithAllow() throws Exception {
         HttpReply reply = gateway.get("/api/v1/events", Map.of("Authorization", "Tecton-key " + gateway.writerKey));
         assertThat(reply.status()).isEqualTo(405);
