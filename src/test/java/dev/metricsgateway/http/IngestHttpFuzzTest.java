@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       {@code metrics_gateway_events_accepted_total} still equals the sum over the 202s
  *       ({@link FuzzLedger}).
  * </ul>
- * At the end the scrape, in both formats, still parses with promtool and the Prometheus Python
- * client. CI runs {@value #CI_COUNT} requests of seed {@link FuzzInputs#DEFAULT_SEED};
+ * Every {@value #EPOCH_REQUESTS} requests the clock jumps past the series TTL, so long runs also
+ * cross expiry and the compared scrape stays small. At the end the scrape, in both formats, still
+ * parses with promtool and the Prometheus Python client. CI runs {@value #CI_COUNT} requests of seed {@link FuzzInputs#DEFAULT_SEED};
  * {@code -Dfuzz.count=100000} is the long run (see {@code bench/FUZZ.md}).
  */
 @ExtendWith(VertxExtension.class)
@@ -57,6 +58,13 @@ class IngestHttpFuzzTest {
             "METRICS_GATEWAY_MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES),
             "METRICS_GATEWAY_MAX_DECOMPRESSED_BYTES", Integer.toString(MAX_DECOMPRESSED_BYTES));
     private static final long SKEW_MILLIS = 60_000;
+    /**
+     * Every this many requests (by index) the gateway's clock jumps {@link #EPOCH_MILLIS} ahead: every
+     * series passes its TTL and leaves, every idempotency key expires, and the scrape the ledger
+     * compares stays small however long the run.
+     */
+    static final int EPOCH_REQUESTS = 1_000;
+    static final long EPOCH_MILLIS = 11 * 60_000;
     private static final long WINDOW_SECONDS = 300;
     /**
      * Requests with a bad key are capped well below the authentication-failure throttle's budget
@@ -102,11 +110,21 @@ class IngestHttpFuzzTest {
         List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
         try (TestGateway gateway = TestGateway.start(vertx, dataDir, SETTINGS)) {
+            long epoch = from / EPOCH_REQUESTS;
+            gateway.clock.setMillis(TestGateway.START_MILLIS + epoch * EPOCH_MILLIS);
             FuzzLedger ledger = new FuzzLedger(gateway);
             FuzzInputs.Input previousInput = null;
             long previousEnvelope = 0;
             boolean previousAppliedUnderKey = false;
             for (long index = from; index < from + count; index++) {
+                if (index / EPOCH_REQUESTS != epoch) {
+                    epoch = index / EPOCH_REQUESTS;
+                    gateway.clock.setMillis(TestGateway.START_MILLIS + epoch * EPOCH_MILLIS);
+                    appliedKeys.clear();
+                    previousInput = null;
+                    ledger.resync();
+                }
+                long nowMillis = gateway.clock.millis();
                 long envelope = seed * 0x9E3779B97F4A7C15L + index ^ 0x5DEECE66DL;
                 FuzzInputs.Input input;
                 int retry = new SplittableRandom(envelope).nextInt(20);
@@ -114,15 +132,19 @@ class IngestHttpFuzzTest {
                     input = previousInput; // a retry: the same request again (a replay when it carries an applied Idempotency-Key)
                     envelope = previousEnvelope;
                 } else {
-                    input = FuzzInputs.input(seed, index, TestGateway.START_MILLIS, FuzzInputs.Profile.HTTP);
+                    input = FuzzInputs.input(seed, index, nowMillis, FuzzInputs.Profile.HTTP);
                 }
                 previousInput = input;
                 previousEnvelope = envelope;
-                Request request = request(input, new SplittableRandom(envelope ^ 0x2545F4914F6CDD1DL), gateway);
+                Request request = request(input, new SplittableRandom(envelope ^ 0x2545F4914F6CDD1DL), gateway, nowMillis);
                 HttpReply reply = gateway.call(HttpMethod.POST, "/api/v1/events", request.headers(), Buffer.buffer(request.sent()));
                 statuses.merge(reply.status() + (reply.header(IngestHandler.IDEMPOTENT_REPLAYED) != null ? " replayed" : ""), 1, Integer::sum);
                 previousAppliedUnderKey = reply.status() == 202 && request.headers().containsKey(IngestHandler.IDEMPOTENCY_KEY);
                 String problem = check(reply, request.expected(), ledger);
+                if (count > CI_COUNT && (index - from + 1) % (count / 10) == 0) {
+                    System.out.printf("HTTP fuzz: %d of %d requests, %.0f s, %d failures%n",
+                            index - from + 1, count, (System.nanoTime() - started) / 1e9, failures.size());
+                }
                 if (problem != null) {
                     FuzzInputs.save("http", seed, index, input);
                     if (failures.size() < MAX_FAILURES_LISTED) {
@@ -194,7 +216,7 @@ class IngestHttpFuzzTest {
     }
 
     /** Dresses {@code input} as a request: content type, encoding, key, idempotency key, some of them wrong. */
-    private Request request(FuzzInputs.Input input, SplittableRandom random, TestGateway gateway) throws IOException {
+    private Request request(FuzzInputs.Input input, SplittableRandom random, TestGateway gateway, long nowMillis) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
         Expected envelopeFault = null;
@@ -301,14 +323,14 @@ class IngestHttpFuzzTest {
                     ? new Expected(List.of(202), first.accepted(), first.late(), true, null, null)
                     : Expected.status(409), describe);
         }
-        FuzzOracle.Verdict verdict = FuzzOracle.judge(body, format, TestGateway.START_MILLIS, SKEW_MILLIS);
+        FuzzOracle.Verdict verdict = FuzzOracle.judge(body, format, nowMillis, SKEW_MILLIS);
         if (!verdict.modeled()) {
             return new Request(headers, sent, new Expected(List.of(202, 400), -1, -1, false, idempotencyKey, sha256), describe);
         }
         if (!verdict.valid()) {
             return new Request(headers, sent, Expected.status(400), describe + "; oracle: " + verdict.reason());
         }
-        long windowStartSecond = Math.floorDiv(TestGateway.START_MILLIS, 1000) - WINDOW_SECONDS;
+        long windowStartSecond = Math.floorDiv(nowMillis, 1000) - WINDOW_SECONDS;
         int late = (int) verdict.events().stream().filter(event -> Math.floorDiv(event.timeMillis(), 1000) <= windowStartSecond).count();
         return new Request(headers, sent, new Expected(List.of(202), verdict.events().size(), late, false, idempotencyKey, sha256), describe);
     }

@@ -74,6 +74,9 @@ class MalformedHttpFuzzTest {
                 List<String> mutations = new ArrayList<>();
                 byte[] request = request(input, random, gateway, mutations);
                 String problem = exchange(gateway.port(), request, ledger, statuses, !versionSpoken(request), isIngest(request));
+                if (count > CI_COUNT && (index - from + 1) % (count / 10) == 0) {
+                    System.out.printf("malformed HTTP fuzz: %d of %d connections, %.0f s%n", index - from + 1, count, (System.nanoTime() - started) / 1e9);
+                }
                 if (problem != null && failures.size() < MAX_FAILURES_LISTED) {
                     failures.add(String.format("connection %d (%s): %s%n  request: %s%n  reproduce: -Dfuzz.seed=%d -Dfuzz.from=%d -Dfuzz.count=1",
                             index, mutations, problem, IngestHttpFuzzTest.excerpt(printable(request)), seed, index));

@@ -60,6 +60,10 @@ class EventDecoderOracleFuzzTest {
                 problem = "threw " + e;
             }
             stats.nanosByKind.merge(input.kind(), System.nanoTime() - inputStarted, Long::sum);
+            if (count > CI_COUNT && (index - from + 1) % (count / 10) == 0) {
+                System.out.printf("decoder fuzz: %d of %d inputs, %.0f s, %d failures%n",
+                        index - from + 1, count, (System.nanoTime() - started) / 1e9, stats.failures);
+            }
             if (problem != null) {
                 stats.failures++;
                 FuzzInputs.save("decoder", seed, index, input);
