@@ -6,10 +6,12 @@ import dev.metricsgateway.catalog.Catalog;
 import dev.metricsgateway.catalog.CatalogException;
 import dev.metricsgateway.catalog.CatalogLoader;
 import dev.metricsgateway.catalog.CatalogSource;
+import dev.metricsgateway.cluster.ClusterMember;
 import dev.metricsgateway.config.ConfigException;
 import dev.metricsgateway.config.ConfigKey;
 import dev.metricsgateway.config.ConfigLoader;
 import dev.metricsgateway.config.GatewayConfig;
+import dev.metricsgateway.http.ClusterHooks;
 import dev.metricsgateway.http.GatewayServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +69,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Service-account store and aggregation checkpoint (default ./data; env METRICS_GATEWAY_DATA_DIR).")
     Path dataDir;
 
+    @Option(names = "--cluster", description = "Join a cluster of gateways (see the README's \"Running a cluster\"; env METRICS_GATEWAY_CLUSTER).")
+    boolean cluster;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -80,6 +86,9 @@ public final class ServeCommand implements Callable<Integer> {
             if (dataDir != null) {
                 flags.put(ConfigKey.DATA_DIR, dataDir.toString());
             }
+            if (cluster) {
+                flags.put(ConfigKey.CLUSTER, "true");
+            }
             config = ConfigLoader.load(configFile, System::getenv, flags);
             catalog = loadCatalog(config.catalog());
             BootstrapAdmin.ensureAdmin(new ServiceAccountStore(config.dataDir()), config.bootstrapKey()).ifPresent(out::println);
@@ -89,15 +98,29 @@ public final class ServeCommand implements Callable<Integer> {
         }
         out.flush();
 
+        Optional<ClusterMember> member = Optional.empty();
+        if (config.cluster().enabled()) {
+            try {
+                member = Optional.of(ClusterMember.start(config, catalog, InstantSource.system()));
+            } catch (IllegalStateException e) {
+                // Cannot join, or refused: another catalog or window than the cluster's.
+                err.println("metrics-gateway: cannot start: " + e.getMessage());
+                return 2;
+            }
+        }
         GatewayServer server;
         try {
-            server = GatewayServer.start(config, catalog, InstantSource.system()).toCompletionStage().toCompletableFuture().get();
+            server = GatewayServer.start(config, catalog, InstantSource.system(), member.map(ClusterHooks.class::cast))
+                    .toCompletionStage().toCompletableFuture().get();
         } catch (ExecutionException e) {
+            member.ifPresent(ClusterMember::abandon);
             // Netty's BindException does not say which address it could not bind.
             err.println("metrics-gateway: cannot start: server on " + config.host() + ":" + config.port() + ": " + e.getCause().getMessage());
             return 2;
         } catch (IllegalStateException | UncheckedIOException e) {
-            // The aggregation checkpoint can be neither restored nor moved aside, or the data dir is unusable.
+            member.ifPresent(ClusterMember::abandon);
+            // The aggregation checkpoint can be neither restored nor moved aside, or the data dir is
+            // unusable, or (cluster mode) the member's state cannot be set up.
             err.println("metrics-gateway: cannot start: " + e.getMessage());
             return 2;
         }

@@ -34,7 +34,17 @@ public enum ConfigKey {
     EVENT_LOOPS("event_loops", "0", "HTTP event-loop threads; 0 means one per core."),
     AUTH_FAILURE_LIMIT("auth_failure_limit", "20", "Rejected keys from one client address within auth_failure_window_seconds after which its requests get 429 until the window ends; 0 turns throttling off."),
     AUTH_FAILURE_WINDOW_SECONDS("auth_failure_window_seconds", "60", "The window of auth_failure_limit, opened by an address's first rejected key."),
-    AUTH_FAILURE_MAX_ADDRESSES("auth_failure_max_addresses", "100000", "Client addresses whose rejected keys are tracked at once; the oldest window is forgotten first.");
+    AUTH_FAILURE_MAX_ADDRESSES("auth_failure_max_addresses", "100000", "Client addresses whose rejected keys are tracked at once; the oldest window is forgotten first."),
+    CLUSTER("cluster", "false", "Join a cluster of gateways (Vert.x on Hazelcast): any node ingests, any node serves the global view."),
+    CLUSTER_HOST("cluster_host", "127.0.0.1", "Address the cluster listens on and announces (an IP address of this machine or pod; never 0.0.0.0)."),
+    CLUSTER_PORT("cluster_port", "5701", "Hazelcast membership port."),
+    CLUSTER_BUS_PORT("cluster_bus_port", "5702", "Vert.x clustered event-bus port."),
+    CLUSTER_MEMBERS("cluster_members", "", "Comma-separated host[:port] of the members to join (static TCP/IP; DNS names allowed)."),
+    CLUSTER_MULTICAST("cluster_multicast", "false", "Find members by multicast instead of cluster_members."),
+    CLUSTER_NAME("cluster_name", "metrics-gateway", "Only members with the same cluster name join each other."),
+    CLUSTER_NODE_NAME("cluster_node_name", "", "Stable name of this member across restarts (default cluster_host:cluster_port)."),
+    CLUSTER_PUBLISH_INTERVAL_SECONDS("cluster_publish_interval_seconds", "5", "How often a member publishes its state to the cluster: what a crash of it can lose."),
+    CLUSTER_SCRAPE_TIMEOUT_MILLIS("cluster_scrape_timeout_millis", "3000", "How long a scrape waits for each member's state before serving its last published one.");
 
     private final String yamlKey;
     private final String defaultValue;

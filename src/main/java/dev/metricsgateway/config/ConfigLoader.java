@@ -139,7 +139,42 @@ public final class ConfigLoader {
                 (int) v.longIn(ConfigKey.AUTH_FAILURE_LIMIT, 0, 1_000_000),
                 v.longIn(ConfigKey.AUTH_FAILURE_WINDOW_SECONDS, 1, 86_400),
                 (int) v.longIn(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, 1, 10_000_000),
-                bootstrapKey);
+                bootstrapKey,
+                cluster(v));
+    }
+
+    private static ClusterConfig cluster(Values v) {
+        String host = v.nonBlank(ConfigKey.CLUSTER_HOST);
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            throw v.error(ConfigKey.CLUSTER_HOST, "must be an address of this machine that the other members can reach, not " + host);
+        }
+        int port = (int) v.longIn(ConfigKey.CLUSTER_PORT, 1, 65_535);
+        int busPort = (int) v.longIn(ConfigKey.CLUSTER_BUS_PORT, 1, 65_535);
+        if (busPort == port) {
+            throw v.error(ConfigKey.CLUSTER_BUS_PORT, busPort + " must differ from cluster_port (" + v.source(ConfigKey.CLUSTER_PORT) + ")");
+        }
+        java.util.List<String> members = new java.util.ArrayList<>();
+        for (String member : v.text(ConfigKey.CLUSTER_MEMBERS).split(",")) {
+            if (!member.isBlank()) {
+                members.add(member.strip());
+            }
+        }
+        boolean multicast = v.bool(ConfigKey.CLUSTER_MULTICAST);
+        if (multicast && !members.isEmpty()) {
+            throw v.error(ConfigKey.CLUSTER_MULTICAST, "true cannot be combined with cluster_members ("
+                    + v.source(ConfigKey.CLUSTER_MEMBERS) + "): choose one way to find members");
+        }
+        return new ClusterConfig(
+                v.bool(ConfigKey.CLUSTER),
+                host,
+                port,
+                busPort,
+                java.util.List.copyOf(members),
+                multicast,
+                v.nonBlank(ConfigKey.CLUSTER_NAME),
+                v.text(ConfigKey.CLUSTER_NODE_NAME),
+                v.longIn(ConfigKey.CLUSTER_PUBLISH_INTERVAL_SECONDS, 1, 3_600),
+                v.longIn(ConfigKey.CLUSTER_SCRAPE_TIMEOUT_MILLIS, 100, 600_000));
     }
 
     private static String blankToNull(String text) {

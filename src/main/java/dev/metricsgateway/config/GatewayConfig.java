@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * configuration table for each key's meaning, default and environment variable.
  *
  * <p>{@link #toString()} never shows the bootstrap key.
+ *
+ * @param cluster the cluster settings; used only when {@link ClusterConfig#enabled()}
  */
 public record GatewayConfig(
         String host,
@@ -36,7 +38,8 @@ public record GatewayConfig(
         int authFailureLimit,
         long authFailureWindowSeconds,
         int authFailureMaxAddresses,
-        String bootstrapKey) {
+        String bootstrapKey,
+        ClusterConfig cluster) {
 
     /** Whether the gateway serves HTTPS. */
     public boolean tls() {
@@ -64,6 +67,6 @@ public record GatewayConfig(
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
                 + ", authFailureLimit=" + authFailureLimit + ", authFailureWindowSeconds=" + authFailureWindowSeconds
                 + ", authFailureMaxAddresses=" + authFailureMaxAddresses
-                + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + "]";
+                + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + ", cluster=" + cluster + "]";
     }
 }

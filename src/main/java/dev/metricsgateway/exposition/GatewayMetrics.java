@@ -44,6 +44,8 @@ public final class GatewayMetrics {
     private final DoubleAdder scrapeSeconds = new DoubleAdder();
     private final LongAdder checkpointsWritten = new LongAdder();
     private final LongAdder checkpointsFailed = new LongAdder();
+    private final LongAdder clusterPartialScrapes = new LongAdder();
+    private final LongAdder clusterStatesAbsorbed = new LongAdder();
     private volatile LastCheckpoint lastCheckpoint = new LastCheckpoint(0, 0, 0);
 
     /** The figures of the last checkpoint written; all 0 before the first. */
@@ -100,6 +102,16 @@ public final class GatewayMetrics {
         checkpointsFailed.increment();
     }
 
+    /** Cluster mode: a scrape served without the current state of at least one live member. */
+    public void clusterPartialScrape() {
+        clusterPartialScrapes.increment();
+    }
+
+    /** Cluster mode: this member absorbed the state of a departed member. */
+    public void clusterStateAbsorbed() {
+        clusterStatesAbsorbed.increment();
+    }
+
     /** All of the above, plus {@code seriesByMetric}, as client_java snapshots. */
     public MetricSnapshots snapshot(Map<String, Integer> seriesByMetric) {
         List<io.prometheus.metrics.model.snapshots.MetricSnapshot> families = new ArrayList<>();
@@ -144,6 +156,10 @@ public final class GatewayMetrics {
         families.add(gauge("metrics_gateway_checkpoint_size_bytes", "Size of the last checkpoint written.", last.bytes()));
         families.add(gauge("metrics_gateway_checkpoint_last_success_timestamp_seconds", "When the last checkpoint written was taken (Unix time); 0 before the first.",
                 last.timestampSeconds()));
+        families.add(counter("metrics_gateway_cluster_partial_scrapes", "Cluster mode: scrapes served with the last published state of a member that did not answer in time.",
+                Labels.EMPTY, clusterPartialScrapes.sum()));
+        families.add(counter("metrics_gateway_cluster_states_absorbed", "Cluster mode: states of departed members this member took over.",
+                Labels.EMPTY, clusterStatesAbsorbed.sum()));
         return new MetricSnapshots(families);
     }
 

@@ -77,7 +77,9 @@ final class GatewayRouter {
         router.get(SCRAPE_PATH)
                 .handler(authenticate)
                 .handler(TectonKeyAuthHandler.requireRole(Role.METRICS_READER))
-                .handler(ScrapeHandler.catalogMetrics(services.engine(), services.writer(), services.metrics(), services.scrapeClock()));
+                .handler(services.cluster()
+                        .map(cluster -> ScrapeHandler.globalMetrics(cluster, services.writer(), services.metrics(), services.scrapeClock()))
+                        .orElseGet(() -> ScrapeHandler.catalogMetrics(services.engine(), services.writer(), services.metrics(), services.scrapeClock())));
 
         router.get(OWN_METRICS_PATH)
                 .handler(authenticate)

@@ -69,6 +69,15 @@ public final class GatewayServer {
      * @throws java.io.UncheckedIOException when the data dir cannot be created
      */
     public static Future<GatewayServer> start(GatewayConfig config, Catalog catalog, InstantSource clock) {
+        return start(config, catalog, clock, Optional.empty());
+    }
+
+    /**
+     * Starts the gateway, in cluster mode when {@code cluster} is present: it runs on the
+     * cluster's Vert.x, the cluster fills the engine ({@link ClusterHooks#join}) and scrapes serve
+     * the global view.
+     */
+    public static Future<GatewayServer> start(GatewayConfig config, Catalog catalog, InstantSource clock, Optional<ClusterHooks> cluster) {
         AggregationEngine engine = new AggregationEngine(catalog,
                 new WindowSettings(config.windowSeconds(), config.seriesTtlSeconds() * 1000, config.instanceTtlSeconds() * 1000),
                 new SeriesLimits(config.maxSeriesPerMetric(), config.maxSeriesTotal()));
@@ -90,10 +99,11 @@ public final class GatewayServer {
                 // One throttle for all verticles: a client spreading its guesses over connections
                 // (and so over event loops) still has one budget.
                 config.authFailureLimit() == 0 ? Optional.empty() : Optional.of(new AuthFailureThrottle(
-                        config.authFailureLimit(), config.authFailureWindowSeconds() * 1000, config.authFailureMaxAddresses())));
-        Checkpoints checkpoints = Checkpoints.restore(config, engine, clock, services.metrics());
+                        config.authFailureLimit(), config.authFailureWindowSeconds() * 1000, config.authFailureMaxAddresses())),
+                cluster);
+        Checkpoints checkpoints = Checkpoints.restore(config, engine, clock, services.metrics(), cluster);
         int eventLoops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        Vertx vertx = cluster.map(ClusterHooks::vertx).orElseGet(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)));
         // Port 0 means "any free port": Vert.x shares one random port among servers that ask for a
         // negative port, so every instance gets the same one.
         int bindPort = config.port() == 0 ? -1 : config.port();
@@ -142,7 +152,10 @@ public final class GatewayServer {
         startDraining();
         checkpoints.stopScheduling();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
-        vertx.close().onComplete(closed -> {
+        // A cluster member publishes its final state before it leaves; a failure to do so loses
+        // at most what it ingested since its last publication, and must not stop the shutdown.
+        Future<Void> left = services.cluster().map(ClusterHooks::leave).orElse(Future.succeededFuture());
+        left.transform(published -> vertx.close()).onComplete(closed -> {
             // Off the Vert.x threads that are shutting down: file I/O on a thread of its own.
             Thread last = new Thread(() -> {
                 checkpoints.writeFinal();
@@ -176,15 +189,24 @@ public final class GatewayServer {
             this.metrics = metrics;
         }
 
-        /** Opens the data dir's checkpoint and restores it into {@code engine}; with interval 0, does neither. */
-        static Checkpoints restore(GatewayConfig config, AggregationEngine engine, InstantSource clock, GatewayMetrics metrics) {
+        /**
+         * Opens the data dir's checkpoint and restores it into {@code engine}; with interval 0, does
+         * neither. In cluster mode the cluster decides whether the checkpoint is restored.
+         */
+        static Checkpoints restore(GatewayConfig config, AggregationEngine engine, InstantSource clock, GatewayMetrics metrics,
+                Optional<ClusterHooks> cluster) {
             if (config.checkpointIntervalSeconds() == 0) {
                 LOG.log(Level.INFO, "checkpoint_interval_seconds is 0: aggregation state is kept in memory only");
+                cluster.ifPresent(hooks -> hooks.join(engine, metrics, () -> { }));
                 return new Checkpoints(null, metrics);
             }
             CheckpointStore store = CheckpointStore.open(config.dataDir(), engine, clock);
             try {
-                store.restore();
+                if (cluster.isPresent()) {
+                    cluster.get().join(engine, metrics, store::restore);
+                } else {
+                    store.restore();
+                }
             } catch (RuntimeException e) {
                 store.close();
                 throw e;

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param inflightIngest    ingest requests between their arrival and their answer
  * @param authFailures      the one failed-authentication throttle of all verticles; empty when
  *                          {@code auth_failure_limit} is 0
+ * @param cluster           cluster mode's hooks; empty for a single gateway
  */
 record GatewayServices(
         GatewayConfig config,
@@ -36,5 +37,6 @@ record GatewayServices(
         ScrapeClock scrapeClock,
         AtomicBoolean ready,
         AtomicInteger inflightIngest,
-        Optional<AuthFailureThrottle> authFailures) {
+        Optional<AuthFailureThrottle> authFailures,
+        Optional<ClusterHooks> cluster) {
 }

@@ -4,10 +4,13 @@ import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.exposition.ExpositionFormat;
 import dev.metricsgateway.exposition.ExpositionWriter;
 import dev.metricsgateway.exposition.GatewayMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -20,15 +23,20 @@ final class ScrapeHandler implements Handler<RoutingContext> {
 
     static final String VARY = "Accept, Accept-Encoding";
 
-    private final Function<ExpositionFormat, byte[]> render;
+    private final BiFunction<Vertx, ExpositionFormat, Future<byte[]>> render;
 
-    private ScrapeHandler(Function<ExpositionFormat, byte[]> render) {
+    private ScrapeHandler(BiFunction<Vertx, ExpositionFormat, Future<byte[]>> render) {
         this.render = render;
+    }
+
+    /** Renders on a worker thread. */
+    private static ScrapeHandler blocking(Function<ExpositionFormat, byte[]> render) {
+        return new ScrapeHandler((vertx, format) -> vertx.executeBlocking(() -> render.apply(format), false));
     }
 
     /** The catalog metrics, stamped with one time per scrape. */
     static ScrapeHandler catalogMetrics(AggregationEngine engine, ExpositionWriter writer, GatewayMetrics metrics, ScrapeClock clock) {
-        return new ScrapeHandler(format -> {
+        return blocking(format -> {
             long started = System.nanoTime();
             byte[] body = writer.write(engine.snapshot(clock.nextMillis()), format);
             metrics.scrapeServed((System.nanoTime() - started) / 1e9);
@@ -36,15 +44,31 @@ final class ScrapeHandler implements Handler<RoutingContext> {
         });
     }
 
+    /**
+     * The catalog metrics of the whole cluster: the hooks gather and merge every member's state
+     * (off the event loop), then the merged snapshot is rendered on a worker thread.
+     */
+    static ScrapeHandler globalMetrics(ClusterHooks cluster, ExpositionWriter writer, GatewayMetrics metrics, ScrapeClock clock) {
+        return new ScrapeHandler((vertx, format) -> {
+            long started = System.nanoTime();
+            return cluster.globalSnapshot(clock.nextMillis())
+                    .compose(snapshot -> vertx.executeBlocking(() -> {
+                        byte[] body = writer.write(snapshot, format);
+                        metrics.scrapeServed((System.nanoTime() - started) / 1e9);
+                        return body;
+                    }, false));
+        });
+    }
+
     /** The gateway's own metrics, unstamped (they are read at scrape time like any exporter's). */
     static ScrapeHandler gatewayMetrics(AggregationEngine engine, ExpositionWriter writer, GatewayMetrics metrics) {
-        return new ScrapeHandler(format -> writer.write(metrics.snapshot(engine.seriesCountByMetric()), format));
+        return blocking(format -> writer.write(metrics.snapshot(engine.seriesCountByMetric()), format));
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         ExpositionFormat format = ExpositionFormat.negotiate(ctx.request().getHeader(HttpHeaders.ACCEPT));
-        ctx.vertx().executeBlocking(() -> render.apply(format), false).onComplete(rendered -> {
+        render.apply(ctx.vertx(), format).onComplete(rendered -> {
             if (rendered.failed()) {
                 ctx.fail(rendered.cause());
                 return;

@@ -60,6 +60,16 @@ class ConfigLoaderTest {
         values.put(ConfigKey.AUTH_FAILURE_LIMIT, Map.entry("5", GatewayConfig::authFailureLimit));
         values.put(ConfigKey.AUTH_FAILURE_WINDOW_SECONDS, Map.entry("300", GatewayConfig::authFailureWindowSeconds));
         values.put(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, Map.entry("1000", GatewayConfig::authFailureMaxAddresses));
+        values.put(ConfigKey.CLUSTER, Map.entry("true", c -> c.cluster().enabled()));
+        values.put(ConfigKey.CLUSTER_HOST, Map.entry("10.0.0.7", c -> c.cluster().host()));
+        values.put(ConfigKey.CLUSTER_PORT, Map.entry("6701", c -> c.cluster().port()));
+        values.put(ConfigKey.CLUSTER_BUS_PORT, Map.entry("6702", c -> c.cluster().busPort()));
+        values.put(ConfigKey.CLUSTER_MEMBERS, Map.entry("gw-0.gw:5701,gw-1.gw:5701", c -> String.join(",", c.cluster().members())));
+        values.put(ConfigKey.CLUSTER_MULTICAST, Map.entry("true", c -> c.cluster().multicast()));
+        values.put(ConfigKey.CLUSTER_NAME, Map.entry("prod-gateways", c -> c.cluster().name()));
+        values.put(ConfigKey.CLUSTER_NODE_NAME, Map.entry("gw-2", c -> c.cluster().nodeName()));
+        values.put(ConfigKey.CLUSTER_PUBLISH_INTERVAL_SECONDS, Map.entry("2", c -> c.cluster().publishIntervalSeconds()));
+        values.put(ConfigKey.CLUSTER_SCRAPE_TIMEOUT_MILLIS, Map.entry("1500", c -> c.cluster().scrapeTimeoutMillis()));
         return values;
     }
 

@@ -174,6 +174,8 @@ class GatewayMetricsTest {
                 "# TYPE metrics_gateway_checkpoint_size_bytes gauge",
                 "# TYPE metrics_gateway_checkpoints_failed_total counter",
                 "# TYPE metrics_gateway_checkpoints_written_total counter",
+                "# TYPE metrics_gateway_cluster_partial_scrapes_total counter",
+                "# TYPE metrics_gateway_cluster_states_absorbed_total counter",
                 "# TYPE metrics_gateway_events_accepted_total counter",
                 "# TYPE metrics_gateway_events_late_total counter",
                 "# TYPE metrics_gateway_events_rejected_total counter",

@@ -1,0 +1,265 @@
+package dev.metricsgateway.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import dev.metricsgateway.catalog.Catalog;
+import dev.metricsgateway.config.ClusterConfig;
+import dev.metricsgateway.config.GatewayConfig;
+import dev.metricsgateway.core.AggregationEngine;
+import dev.metricsgateway.core.GatewaySnapshot;
+import dev.metricsgateway.core.WindowSettings;
+import dev.metricsgateway.exposition.GatewayMetrics;
+import dev.metricsgateway.http.ClusterHooks;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.lang.System.Logger.Level;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * A gateway's membership of a cluster: the clustered Vert.x on Hazelcast, the member's published
+ * state, the event-bus address where other members ask for it, and the global scrape.
+ *
+ * <p>A scrape ({@link #globalSnapshot}) publishes this member's state and reads the table (on a
+ * worker), asks every other live member for its current state over the event bus within {@code
+ * cluster_scrape_timeout_millis} (on the event loop, without blocking it), then merges them all
+ * into a scratch engine (on a worker). A member that does not answer in time is served from its
+ * last published state; the scrape counts as partial and the member is logged.
+ *
+ * <p>Thread-safe: the table and {@link MemberState} are, and the rest is set once in {@link #join}
+ * before the server listens.
+ */
+public final class ClusterMember implements ClusterHooks {
+
+    private static final System.Logger LOG = System.getLogger(ClusterMember.class.getName());
+    private static final String STATE_ADDRESS = "metrics-gateway.cluster.state.";
+
+    private final Vertx vertx;
+    private final HazelcastClusterManager clusterManager;
+    private final HazelcastInstance hazelcast;
+    private final GatewayConfig config;
+    private final Supplier<AggregationEngine> scratch;
+    private final InstantSource clock;
+    private final StateTable table;
+    private volatile MemberState member;
+    private volatile GatewayMetrics metrics;
+
+    private ClusterMember(Vertx vertx, HazelcastClusterManager clusterManager, GatewayConfig config, Catalog catalog, InstantSource clock) {
+        this.vertx = vertx;
+        this.clusterManager = clusterManager;
+        this.hazelcast = clusterManager.getHazelcastInstance();
+        this.config = config;
+        WindowSettings settings = new WindowSettings(config.windowSeconds(), config.seriesTtlSeconds() * 1000, config.instanceTtlSeconds() * 1000);
+        this.scratch = () -> new AggregationEngine(catalog, settings);
+        this.clock = clock;
+        this.table = new HazelcastStateTable(hazelcast);
+    }
+
+    /**
+     * Starts a clustered Vert.x and joins the cluster of {@code config.cluster()}. Blocks until
+     * the member is in (or failed).
+     *
+     * @throws IllegalStateException when the cluster cannot be joined, or its members run
+     *         another catalog or window (the message says which member); nothing stays running
+     */
+    public static ClusterMember start(GatewayConfig config, Catalog catalog, InstantSource clock) throws InterruptedException {
+        ClusterConfig cluster = config.cluster();
+        String fingerprint = CatalogFingerprint.of(catalog, config.windowSeconds());
+        HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSettings.of(cluster, fingerprint));
+        int eventLoops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops);
+        options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.busPort()).setClusterPublicHost(cluster.host());
+        Vertx vertx;
+        try {
+            vertx = Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
+                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("cannot join the cluster on " + cluster.host() + ":" + cluster.port() + ": " + cause, cause);
+        }
+        for (Member other : clusterManager.getHazelcastInstance().getCluster().getMembers()) {
+            String theirs = other.getAttribute(HazelcastSettings.CATALOG_ATTRIBUTE);
+            if (!other.localMember() && !fingerprint.equals(theirs)) {
+                closeQuietly(vertx);
+                throw new IllegalStateException("refused by the cluster: member " + other.getAddress() + " runs catalog fingerprint "
+                        + theirs + ", this gateway " + fingerprint + "; every member must run the same catalog and window_seconds");
+            }
+        }
+        LOG.log(Level.INFO, "joined cluster " + cluster.name() + " as " + cluster.memberName() + " (" + clusterManager.getNodeId() + "), "
+                + clusterManager.getNodes().size() + " member(s)");
+        return new ClusterMember(vertx, clusterManager, config, catalog, clock);
+    }
+
+    /** Leaves the cluster without serving (a start that failed after joining). */
+    public void abandon() {
+        closeQuietly(vertx);
+    }
+
+    private static void closeQuietly(Vertx vertx) {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "leaving the cluster did not complete cleanly: " + e);
+        }
+    }
+
+    @Override
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    @Override
+    public void join(AggregationEngine engine, GatewayMetrics gatewayMetrics, Runnable restoreCheckpoint) {
+        ClusterConfig cluster = config.cluster();
+        MemberFile file = new MemberFile(config.dataDir());
+        MemberState state = new MemberState(cluster.memberName(), clusterManager.getNodeId(), engine, table, clock,
+                config.seriesTtlSeconds() * 1000, file::write);
+        MemberState.Start start = state.join(file.read(), liveIncarnations(), restoreCheckpoint);
+        LOG.log(Level.INFO, "cluster member " + state.nodeName() + " (" + state.incarnation() + ") started "
+                + switch (start) {
+                    case CHECKPOINT -> "from its checkpoint (the cluster held none of it)";
+                    case RESUMED -> "from its previous incarnation's state, kept by the cluster";
+                    case EMPTY -> "empty: the cluster already holds its previous state";
+                });
+        this.member = state;
+        this.metrics = gatewayMetrics;
+        MessageConsumer<Buffer> consumer = vertx.eventBus().consumer(STATE_ADDRESS + state.incarnation(), message ->
+                vertx.executeBlocking(() -> Buffer.buffer(state.publish().encode()), false).onComplete(published -> {
+                    if (published.succeeded()) {
+                        message.reply(published.result());
+                    } else {
+                        LOG.log(Level.WARNING, "cannot answer a state request: " + published.cause());
+                        message.fail(500, String.valueOf(published.cause()));
+                    }
+                }));
+        try {
+            consumer.completion().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot register on the cluster's event bus: " + e, e);
+        }
+        vertx.setPeriodic(cluster.publishIntervalSeconds() * 1000, timer -> vertx.executeBlocking(() -> {
+            state.publish();
+            if (isOldest()) {
+                state.absorbDeparted(liveIncarnations()).forEach(absorbed -> gatewayMetrics.clusterStateAbsorbed());
+            }
+            return null;
+        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot publish this member's state: " + failure)));
+    }
+
+    @Override
+    public Future<GatewaySnapshot> globalSnapshot(long nowMillis) {
+        MemberState state = member;
+        return vertx.executeBlocking(() -> new Round(state.publish(), table.all()), false)
+                .compose(round -> askMembers(state, round))
+                .compose(round -> vertx.executeBlocking(() -> {
+                    List<NodeState> answered = new ArrayList<>(round.answered);
+                    answered.add(round.own);
+                    return GlobalView.merge(scratch, GlobalView.select(round.published, answered), nowMillis);
+                }, false));
+    }
+
+    /** What one scrape has gathered so far. */
+    private static final class Round {
+        final NodeState own;
+        final Collection<NodeState> published;
+        final List<NodeState> answered = new ArrayList<>();
+
+        Round(NodeState own, Collection<NodeState> published) {
+            this.own = own;
+            this.published = published;
+        }
+    }
+
+    private Future<Round> askMembers(MemberState state, Round round) {
+        Set<String> live = liveIncarnations();
+        Set<String> accounted = MemberState.absorbedByAny(round.published);
+        List<Future<Void>> requests = new ArrayList<>();
+        long timeoutMillis = config.cluster().scrapeTimeoutMillis();
+        boolean[] partial = {false};
+        for (NodeState published : round.published) {
+            String incarnation = published.incarnation();
+            if (incarnation.equals(state.incarnation()) || !live.contains(incarnation) || accounted.contains(incarnation)) {
+                continue; // this member, or departed (its published state is all there is), or absorbed
+            }
+            Future<Void> request = vertx.eventBus()
+                    .<Buffer>request(STATE_ADDRESS + incarnation, null, new DeliveryOptions().setSendTimeout(timeoutMillis))
+                    .map(reply -> {
+                        NodeState answer = NodeState.decode(reply.body().getBytes());
+                        synchronized (round) {
+                            round.answered.add(answer);
+                        }
+                        return (Void) null;
+                    })
+                    .recover(failure -> {
+                        synchronized (round) {
+                            partial[0] = true;
+                        }
+                        LOG.log(Level.WARNING, "cluster member " + published.nodeName() + " (" + incarnation + ") did not answer within "
+                                + timeoutMillis + " ms (" + failure.getMessage() + "): this scrape serves its state published at "
+                                + published.publishedAtMillis());
+                        return Future.succeededFuture();
+                    });
+            requests.add(request);
+        }
+        return Future.all(requests).map(all -> {
+            synchronized (round) {
+                if (partial[0]) {
+                    metrics.clusterPartialScrape();
+                }
+            }
+            return round;
+        });
+    }
+
+    @Override
+    public Future<Void> leave() {
+        MemberState state = member;
+        if (state == null) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            state.publish();
+            return null;
+        }, false).<Void>mapEmpty().recover(failure -> {
+            LOG.log(Level.WARNING, "cannot publish this member's last state: " + failure);
+            return Future.succeededFuture();
+        });
+    }
+
+    private Set<String> liveIncarnations() {
+        return new HashSet<>(clusterManager.getNodes());
+    }
+
+    /** The oldest member absorbs departed states: Hazelcast lists members oldest first. */
+    private boolean isOldest() {
+        Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
+        return members.hasNext() && members.next().localMember();
+    }
+
+    /** This member's current incarnation, for tests and logs. */
+    public String incarnation() {
+        return clusterManager.getNodeId();
+    }
+
+    Optional<MemberState> state() {
+        return Optional.ofNullable(member);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.metricsgateway.http;
+
+import dev.metricsgateway.core.AggregationEngine;
+import dev.metricsgateway.core.GatewaySnapshot;
+import dev.metricsgateway.exposition.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * What cluster mode ({@code dev.metricsgateway.cluster}) plugs into a gateway; a single gateway
+ * has none. The server calls them in this order: {@link #vertx()}, {@link #join} once before it
+ * listens, {@link #globalSnapshot} for every scrape, {@link #leave} when it stops.
+ */
+public interface ClusterHooks {
+
+    /** The clustered Vert.x the gateway runs on; the server closes it when it stops. */
+    Vertx vertx();
+
+    /**
+     * Fills the fresh engine (from the cluster, or by running {@code restoreCheckpoint}, which
+     * restores the data dir's checkpoint) and starts taking part in the cluster. Blocking; called
+     * on the starting thread before the server listens.
+     */
+    void join(AggregationEngine engine, GatewayMetrics metrics, Runnable restoreCheckpoint);
+
+    /** The global view a scrape serves. Called on an event loop; must not block it. */
+    Future<GatewaySnapshot> globalSnapshot(long nowMillis);
+
+    /** Publishes a last state before Vert.x leaves the cluster, so the survivors keep all of it. */
+    Future<Void> leave();
+}
