@@ -24,10 +24,19 @@ final class HazelcastSettings {
     /** Member attribute carrying the {@link CatalogFingerprint}. */
     static final String CATALOG_ATTRIBUTE = "metrics-gateway.catalog";
 
+    /**
+     * Hazelcast logs through java.util.logging, chattily: warnings only, except the member lists
+     * it prints when members join and leave. Held here because JUL keeps its loggers weakly.
+     */
+    private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+    private static final java.util.logging.Logger MEMBERSHIP_LOG = java.util.logging.Logger.getLogger("com.hazelcast.internal.cluster.ClusterService");
+
     private HazelcastSettings() {
     }
 
     static Config of(ClusterConfig cluster, String catalogFingerprint) {
+        HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+        MEMBERSHIP_LOG.setLevel(java.util.logging.Level.INFO);
         Config config = ConfigUtil.loadConfig();
         config.setClusterName(cluster.name());
         config.setProperty("hazelcast.phone.home.enabled", "false");

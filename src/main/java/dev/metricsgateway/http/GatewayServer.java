@@ -154,8 +154,10 @@ public final class GatewayServer {
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         // A cluster member publishes its final state before it leaves; a failure to do so loses
         // at most what it ingested since its last publication, and must not stop the shutdown.
+        // Vert.x is closed from a thread of its own: a completion chained on a Vert.x future would
+        // be delivered on a context that closing stops, and never arrive.
         Future<Void> left = services.cluster().map(ClusterHooks::leave).orElse(Future.succeededFuture());
-        left.transform(published -> vertx.close()).onComplete(closed -> {
+        left.toCompletionStage().whenCompleteAsync((published, failure) -> vertx.close().onComplete(closed -> {
             // Off the Vert.x threads that are shutting down: file I/O on a thread of its own.
             Thread last = new Thread(() -> {
                 checkpoints.writeFinal();
@@ -166,7 +168,7 @@ public final class GatewayServer {
                 }
             }, "metrics-gateway-final-checkpoint");
             last.start();
-        });
+        }), command -> new Thread(command, "metrics-gateway-close").start());
         return Future.fromCompletionStage(stopped);
     }
 
