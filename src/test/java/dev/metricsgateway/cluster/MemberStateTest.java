@@ -1,0 +1,308 @@
+package dev.metricsgateway.cluster;
+
+import static dev.metricsgateway.cluster.ClusterEvents.assertSameSnapshots;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.metricsgateway.catalog.Catalog;
+import dev.metricsgateway.catalog.CatalogLoader;
+import dev.metricsgateway.core.AggregationEngine;
+import dev.metricsgateway.core.GatewaySnapshot;
+import dev.metricsgateway.core.WindowSettings;
+import dev.metricsgateway.testing.ManualClock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster's state rules, with an in-memory table and a manual clock: the global view equals
+ * one gateway fed the same events (the oracle), members that die are served from their last
+ * publication and then absorbed without counting twice, and restarted members neither lose nor
+ * double what the cluster holds of them.
+ */
+class MemberStateTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+    private static final Catalog CATALOG = CatalogLoader.loadDefault();
+    private static final WindowSettings SETTINGS = WindowSettings.defaults();
+    private static final List<String> FS_1 = List.of("fs-1", "svc");
+
+    private final ManualClock clock = new ManualClock(T0);
+    private final InMemoryStateTable table = new InMemoryStateTable();
+    private final AggregationEngine oracle = engine();
+    private final Set<String> live = new HashSet<>();
+    private final Random random = new Random(42);
+
+    /** One member: its engine, its state and what its data dir's member file says. */
+    private final class Node {
+        final AggregationEngine engine = engine();
+        final MemberState state;
+        MemberFile.Content file;
+
+        Node(String name, String incarnation) {
+            state = new MemberState(name, incarnation, engine, table, clock, SETTINGS.seriesTtlMillis(), content -> file = content);
+            live.add(incarnation);
+        }
+
+        MemberState.Start join(Optional<MemberFile.Content> previous, Runnable restoreCheckpoint) {
+            return state.join(previous, Set.copyOf(live), restoreCheckpoint);
+        }
+
+        /** {@code n} random events that the oracle sees too. */
+        void feed(int n) {
+            for (int i = 0; i < n; i++) {
+                long seed = random.nextLong();
+                long time = clock.millis() - random.nextInt(5_000);
+                engine.apply(List.of(ClusterEvents.random(engine, new Random(seed), time)), clock.millis());
+                oracle.apply(List.of(ClusterEvents.random(oracle, new Random(seed), time)), clock.millis());
+            }
+        }
+
+        void die() {
+            live.remove(state.incarnation());
+        }
+    }
+
+    private static AggregationEngine engine() {
+        return new AggregationEngine(CATALOG, SETTINGS);
+    }
+
+    private static final Runnable NO_CHECKPOINT = () -> {
+        throw new AssertionError("the data dir's checkpoint must not be restored here");
+    };
+
+    private Node started(String name, String incarnation) {
+        Node node = new Node(name, incarnation);
+        node.join(Optional.empty(), () -> { });
+        return node;
+    }
+
+    /** A scrape served by {@code scraper}: its state and the answers of {@code answering}, merged with the table. */
+    private GatewaySnapshot scrape(Node scraper, Node... answering) {
+        List<NodeState> answered = new ArrayList<>();
+        answered.add(scraper.state.publish());
+        for (Node node : answering) {
+            answered.add(node.state.publish());
+        }
+        return GlobalView.merge(MemberStateTest::engine, GlobalView.select(table.all(), answered), clock.millis());
+    }
+
+    @Test
+    void eventsSpreadOverThreeMembersMergeToWhatOneGatewayServes() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        Node c = started("c", "c1");
+        for (int round = 0; round < 20; round++) {
+            a.feed(50);
+            b.feed(30);
+            c.feed(70);
+            clock.advanceMillis(7_000);
+        }
+
+        assertSameSnapshots(scrape(a, b, c), oracle.snapshot(clock.millis()));
+        assertSameSnapshots(scrape(b, a, c), oracle.snapshot(clock.millis()));
+        assertSameSnapshots(scrape(c, a, b), oracle.snapshot(clock.millis()));
+    }
+
+    @Test
+    void aMemberThatDoesNotAnswerIsServedFromItsLastPublication() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        a.feed(100);
+        b.feed(100);
+        b.state.publish();
+        GatewaySnapshot published = oracle.snapshot(clock.millis());
+        AggregationEngine unpublished = b.engine; // events b takes now reach the table only with its next publication
+        unpublished.apply(List.of(ClusterEvents.request(unpublished, clock.millis(), 0.5)), clock.millis());
+
+        assertSameSnapshots(scrape(a), published);
+    }
+
+    @Test
+    void aDepartedMembersStateIsServedThenAbsorbedWithoutCountingTwiceOrGoingBack() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        Node c = started("c", "c1");
+        a.feed(200);
+        b.feed(200);
+        c.feed(200);
+        long before = ClusterEvents.count(scrape(a, b, c), "feature_service_latency", FS_1);
+        b.die();
+        clock.advanceMillis(3_000);
+
+        assertSameSnapshots(scrape(a, c), oracle.snapshot(clock.millis()));
+        assertThat(a.state.absorbDeparted(Set.copyOf(live))).extracting(NodeState::incarnation).containsExactly("b1");
+        assertThat(table.get("b")).isEmpty();
+        assertSameSnapshots(scrape(a, c), oracle.snapshot(clock.millis()));
+        assertSameSnapshots(scrape(c, a), oracle.snapshot(clock.millis()));
+        assertThat(ClusterEvents.count(scrape(c, a), "feature_service_latency", FS_1)).isEqualTo(before).isPositive();
+    }
+
+    @Test
+    void aStateLeftBehindByAnAbsorberThatDiedMidWayIsNotCountedTwice() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        a.feed(100);
+        b.feed(100);
+        NodeState lastOfB = b.state.publish();
+        b.die();
+        a.state.absorbDeparted(Set.copyOf(live));
+        // a published its state holding b's, then died before it removed b's entry:
+        table.putBack(lastOfB);
+
+        assertSameSnapshots(scrape(a), oracle.snapshot(clock.millis()));
+    }
+
+    @Test
+    void aRestartedMemberResumesItsUnabsorbedStateInsteadOfItsCheckpoint() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        a.feed(100);
+        b.feed(100);
+        b.state.publish();
+        b.die();
+
+        Node restarted = new Node("b", "b2");
+        assertThat(restarted.join(Optional.of(b.file), NO_CHECKPOINT)).isEqualTo(MemberState.Start.RESUMED);
+        restarted.feed(50);
+
+        assertSameSnapshots(scrape(a, restarted), oracle.snapshot(clock.millis()));
+        // even if a absorbs now: b1 is accounted for by b2
+        assertThat(a.state.absorbDeparted(Set.copyOf(live))).isEmpty();
+        assertSameSnapshots(scrape(restarted, a), oracle.snapshot(clock.millis()));
+        assertThat(restarted.file.absorbed()).contains("b1");
+    }
+
+    @Test
+    void aRestartedMemberWhoseStateWasAbsorbedStartsEmpty() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        a.feed(100);
+        b.feed(100);
+        b.state.publish();
+        b.die();
+        a.state.absorbDeparted(Set.copyOf(live));
+
+        Node restarted = new Node("b", "b2");
+        assertThat(restarted.join(Optional.of(b.file), NO_CHECKPOINT)).isEqualTo(MemberState.Start.EMPTY);
+        restarted.feed(10);
+
+        assertSameSnapshots(scrape(restarted, a), oracle.snapshot(clock.millis()));
+    }
+
+    @Test
+    void aMemberOfAClusterThatHoldsNothingOfItRestoresItsCheckpoint() {
+        Node a = new Node("a", "a2");
+        AtomicInteger restored = new AtomicInteger();
+
+        MemberState.Start start = a.join(Optional.of(new MemberFile.Content("a1", Set.of())), restored::incrementAndGet);
+
+        assertThat(start).isEqualTo(MemberState.Start.CHECKPOINT);
+        assertThat(restored).hasValue(1);
+        assertThat(table.get("a")).get().extracting(NodeState::absorbed).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsKey("a1");
+    }
+
+    @Test
+    void afterAWholeClusterRestartACheckpointHoldingAnotherMembersRestoredStateIsNotRestoredTwice() {
+        // Before the restart, a had absorbed b1: a's checkpoint holds a1 and b1, b's holds b1.
+        Node b = new Node("b", "b2");
+        assertThat(b.join(Optional.of(new MemberFile.Content("b1", Set.of())), () -> { })).isEqualTo(MemberState.Start.CHECKPOINT);
+
+        Node a = new Node("a", "a2");
+        assertThat(a.join(Optional.of(new MemberFile.Content("a1", Set.of("b1"))), NO_CHECKPOINT)).isEqualTo(MemberState.Start.EMPTY);
+    }
+
+    @Test
+    void aSecondLiveMemberWithTheSameNameIsRefused() {
+        started("a", "a1");
+        Node twin = new Node("a", "a9");
+
+        assertThatThrownBy(() -> twin.join(Optional.empty(), () -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is named a").hasMessageContaining("cluster_node_name");
+    }
+
+    @Test
+    void aSeriesIdleOnOneMemberButBusyOnAnotherKeepsEveryMembersCount() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        b.engine.apply(List.of(ClusterEvents.request(b.engine, clock.millis(), 0.25)), clock.millis());
+        oracle.apply(List.of(ClusterEvents.request(oracle, clock.millis(), 0.25)), clock.millis());
+        // fs-1 stays busy on a for longer than the series TTL (600 s) after b's only event
+        for (int i = 0; i < 10; i++) {
+            clock.advanceMillis(100_000);
+            a.engine.apply(List.of(ClusterEvents.request(a.engine, clock.millis(), 0.5)), clock.millis());
+            oracle.apply(List.of(ClusterEvents.request(oracle, clock.millis(), 0.5)), clock.millis());
+        }
+
+        GatewaySnapshot global = scrape(a, b);
+        assertThat(ClusterEvents.count(global, "feature_service_latency", FS_1)).isEqualTo(11);
+        assertSameSnapshots(global, oracle.snapshot(clock.millis()));
+    }
+
+    @Test
+    void aSeriesIdleOnEveryMemberPastTheTtlLeavesTheGlobalViewAsItWouldLeaveOneGateway() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        a.engine.apply(List.of(ClusterEvents.request(a.engine, clock.millis(), 0.25)), clock.millis());
+        b.engine.apply(List.of(ClusterEvents.request(b.engine, clock.millis(), 0.25)), clock.millis());
+        assertThat(ClusterEvents.count(scrape(a, b), "feature_service_latency", FS_1)).isEqualTo(2);
+
+        clock.advanceMillis(SETTINGS.seriesTtlMillis());
+
+        assertThat(ClusterEvents.count(scrape(a, b), "feature_service_latency", FS_1)).isEqualTo(-1);
+    }
+
+    @Test
+    void servedCountsNeverGoDownThroughDeathsAbsorptionsAndRestarts() {
+        Random chaos = new Random(3);
+        List<Node> members = new ArrayList<>(List.of(started("a", "a0"), started("b", "b0"), started("c", "c0")));
+        long served = 0;
+        for (int step = 1; step <= 60; step++) {
+            Node target = members.get(chaos.nextInt(members.size()));
+            target.engine.apply(List.of(ClusterEvents.request(target.engine, clock.millis(), 0.1)), clock.millis());
+            if (chaos.nextInt(4) == 0) {
+                target.state.publish();
+            }
+            if (step % 10 == 0 && members.size() > 1) {
+                Node victim = members.remove(chaos.nextInt(members.size()));
+                victim.die();
+                if (chaos.nextBoolean()) {
+                    members.get(0).state.absorbDeparted(Set.copyOf(live));
+                }
+                Node back = new Node(victim.state.nodeName(), victim.state.nodeName() + step);
+                back.join(Optional.ofNullable(victim.file), () -> { });
+                members.add(back);
+            }
+            clock.advanceMillis(1_000);
+            Node scraper = members.get(chaos.nextInt(members.size()));
+            long count = ClusterEvents.count(scrape(scraper, members.stream().filter(m -> m != scraper).toArray(Node[]::new)),
+                    "feature_service_latency", FS_1);
+            assertThat(count).as("step %d", step).isGreaterThanOrEqualTo(served);
+            served = count;
+        }
+        assertThat(served).isPositive();
+    }
+
+    @Test
+    void publishedStatesSurviveTheirEncoding() {
+        NodeState state = new NodeState("gw-1", "inc-1", T0, java.util.Map.of("inc-0", T0 - 5), new byte[] {1, 2, 3});
+
+        NodeState decoded = NodeState.decode(state.encode());
+
+        assertThat(decoded.nodeName()).isEqualTo("gw-1");
+        assertThat(decoded.incarnation()).isEqualTo("inc-1");
+        assertThat(decoded.publishedAtMillis()).isEqualTo(T0);
+        assertThat(decoded.absorbed()).containsExactly(java.util.Map.entry("inc-0", T0 - 5));
+        assertThat(decoded.checkpoint()).containsExactly(1, 2, 3);
+        assertThat(decoded.encode()).isEqualTo(state.encode());
+        byte[] damaged = java.util.Arrays.copyOf(state.encode(), state.encode().length - 1);
+        assertThatThrownBy(() -> NodeState.decode(damaged)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
