@@ -48,6 +48,8 @@ public final class ClusterMember implements ClusterHooks {
 
     private static final System.Logger LOG = System.getLogger(ClusterMember.class.getName());
     private static final String STATE_ADDRESS = "metrics-gateway.cluster.state.";
+    /** How often the service-account store is compared with the cluster's copy (see {@link AccountReplication}). */
+    private static final long ACCOUNT_SYNC_MILLIS = 1000;
 
     private final Vertx vertx;
     private final HazelcastClusterManager clusterManager;
@@ -56,10 +58,13 @@ public final class ClusterMember implements ClusterHooks {
     private final Supplier<AggregationEngine> scratch;
     private final InstantSource clock;
     private final StateTable table;
+    private final AccountReplication accounts;
     private volatile MemberState member;
     private volatile GatewayMetrics metrics;
 
-    private ClusterMember(Vertx vertx, HazelcastClusterManager clusterManager, GatewayConfig config, Catalog catalog, InstantSource clock) {
+    private ClusterMember(Vertx vertx, HazelcastClusterManager clusterManager, GatewayConfig config, Catalog catalog, InstantSource clock,
+            AccountReplication accounts) {
+        this.accounts = accounts;
         this.vertx = vertx;
         this.clusterManager = clusterManager;
         this.hazelcast = clusterManager.getHazelcastInstance();
@@ -102,7 +107,17 @@ public final class ClusterMember implements ClusterHooks {
         }
         LOG.log(Level.INFO, "joined cluster " + cluster.name() + " as " + cluster.memberName() + " (" + clusterManager.getNodeId() + "), "
                 + clusterManager.getNodes().size() + " member(s)");
-        return new ClusterMember(vertx, clusterManager, config, catalog, clock);
+        AccountReplication accounts = new AccountReplication(
+                SharedBytes.hazelcast(clusterManager.getHazelcastInstance(), AccountReplication.MAP_NAME, AccountReplication.KEY),
+                config.dataDir(), cluster.memberName());
+        try {
+            // Before the server's registry first reads the store: it starts with the cluster's accounts.
+            accounts.join();
+        } catch (RuntimeException e) {
+            closeQuietly(vertx);
+            throw new IllegalStateException("cannot take the cluster's service accounts: " + e.getMessage(), e);
+        }
+        return new ClusterMember(vertx, clusterManager, config, catalog, clock, accounts);
     }
 
     /** Leaves the cluster without serving (a start that failed after joining). */
@@ -162,6 +177,10 @@ public final class ClusterMember implements ClusterHooks {
             }
             return null;
         }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot publish this member's state: " + failure)));
+        vertx.setPeriodic(ACCOUNT_SYNC_MILLIS, timer -> vertx.executeBlocking(() -> {
+            accounts.sync();
+            return null;
+        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot synchronize the service accounts with the cluster: " + failure)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.metricsgateway.it;
 
 import static dev.metricsgateway.it.GatewayClient.SCRAPE;
+import static dev.metricsgateway.it.GatewayClient.SERVICE_ACCOUNTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -39,6 +40,8 @@ class ClusterIT {
     /** Utilization samples count for an hour: the test never crosses the instance TTL between two scrapes it compares. */
     private static final String INSTANCE_TTL_SECONDS = "3600";
     private static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(40);
+    /** The contract: a service account works within 5 s, cluster-wide too. */
+    private static final Duration ACCOUNT_PROPAGATION = Duration.ofSeconds(5);
     /** {@code name{labels} value [timestamp]} of the text format. */
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{.*\\})?) (\\S+)(?: \\S+)?$");
 
@@ -81,6 +84,21 @@ class ClusterIT {
         assertThat(expected).containsKey("feature_service_total_latency_count");
         for (GatewayClient member : members) {
             assertSameSamples(catalogSamples(member), expected, member);
+        }
+
+        // A service account created through one member's API works on every member within 5 s.
+        HttpResponse<String> created = post(java.net.http.HttpRequest.newBuilder(members.get(0).base().resolve(SERVICE_ACCOUNTS))
+                .header("Authorization", "Tecton-key " + KEY).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"scraper\",\"roles\":[\"metrics-reader\"]}")).build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String readerKey = new io.vertx.core.json.JsonObject(created.body()).getString("api_key");
+        long accountDeadline = System.nanoTime() + ACCOUNT_PROPAGATION.toNanos();
+        for (GatewayClient member : members) {
+            while (member.status(SCRAPE, readerKey) != 200) {
+                assertThat(System.nanoTime()).as("the new key works on %s within %s", member.base(), ACCOUNT_PROPAGATION)
+                        .isLessThan(accountDeadline);
+                pause();
+            }
         }
 
         third.destroyForcibly(); // kill -9
@@ -219,6 +237,27 @@ class ClusterIT {
                         .isCloseTo(value, org.assertj.core.data.Offset.offset(Math.abs(value) * 1e-9 + 1e-12));
             }
         });
+    }
+
+    private static HttpResponse<String> post(java.net.http.HttpRequest request) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Between two polls of an asynchronous cluster change (never a wait for a window). */
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int freePort() {
