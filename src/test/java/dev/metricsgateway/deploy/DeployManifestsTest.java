@@ -493,6 +493,124 @@ class DeployManifestsTest {
         }
     }
 
+    // ---------------------------------------------------------------------------------------
+    // The cluster (deploy/kubernetes-cluster): a StatefulSet whose member list names its pods
+
+    private static final Path KUBERNETES_CLUSTER = DEPLOY.resolve("kubernetes-cluster");
+
+    private static List<JsonNode> clusterManifests(String kind) {
+        return yamlFiles(KUBERNETES_CLUSTER).stream()
+                .flatMap(file -> documents(file).stream())
+                .filter(document -> document.path("kind").asText().equals(kind))
+                .toList();
+    }
+
+    private static JsonNode clusterContainer() {
+        return single(list(single(clusterManifests("StatefulSet")).at("/spec/template/spec/containers")));
+    }
+
+    /** A member's config as its pod would load it: the ConfigMap's file, the image's and the pod's variables. */
+    private static GatewayConfig clusterMemberConfig(int ordinal, String podIp) {
+        JsonNode statefulSet = single(clusterManifests("StatefulSet"));
+        Map<String, String> env = new HashMap<>(dockerfile().environment());
+        for (JsonNode variable : list(clusterContainer().path("env"))) {
+            String name = variable.path("name").asText();
+            if (variable.has("value")) {
+                env.put(name, variable.path("value").asText());
+            } else if (variable.at("/valueFrom/fieldRef/fieldPath").asText().equals("status.podIP")) {
+                env.put(name, podIp);
+            } else if (variable.at("/valueFrom/fieldRef/fieldPath").asText().equals("metadata.name")) {
+                env.put(name, statefulSet.at("/metadata/name").asText() + "-" + ordinal);
+            } else {
+                JsonNode reference = variable.at("/valueFrom/secretKeyRef");
+                env.put(name, secretValue(reference.path("name").asText(), reference.path("key").asText())
+                        .orElseGet(() -> fail(name + ": no Secret " + reference + " in " + KUBERNETES)));
+            }
+        }
+        JsonNode configMap = single(clusterManifests("ConfigMap"));
+        String configFile = env.get(ConfigLoader.CONFIG_FILE_ENV);
+        assertThat(configFile).as(ConfigLoader.CONFIG_FILE_ENV).endsWith("/" + "gateway.yaml");
+        JsonNode mount = list(clusterContainer().path("volumeMounts")).stream()
+                .filter(m -> configFile.startsWith(m.path("mountPath").asText() + "/")).findFirst()
+                .orElseGet(() -> fail(configFile + " is not mounted"));
+        JsonNode volume = list(statefulSet.at("/spec/template/spec/volumes")).stream()
+                .filter(v -> v.path("name").asText().equals(mount.path("name").asText())).findFirst()
+                .orElseGet(() -> fail("no volume " + mount.path("name").asText()));
+        assertThat(volume.at("/configMap/name").asText()).isEqualTo(configMap.at("/metadata/name").asText());
+        return loadConfig(configMap.at("/data/gateway.yaml").asText(), env);
+    }
+
+    @Test
+    void theClusterKustomizationListsExactlyTheManifestsBesideIt() {
+        JsonNode root = single(documents(KUBERNETES_CLUSTER.resolve("kustomization.yaml")));
+        Set<Path> listed = new TreeSet<>();
+        root.path("resources").forEach(resource -> listed.add(KUBERNETES_CLUSTER.resolve(resource.asText()).normalize()));
+        Set<Path> beside = yamlFiles(KUBERNETES_CLUSTER).stream()
+                .filter(file -> !file.getFileName().toString().equals("kustomization.yaml"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(listed).isEqualTo(beside);
+    }
+
+    @Test
+    void theClusterMemberListNamesEveryPodOfTheStatefulSetThroughItsHeadlessService() {
+        JsonNode statefulSet = single(clusterManifests("StatefulSet"));
+        int replicas = statefulSet.at("/spec/replicas").asInt();
+        assertThat(replicas).as("a cluster that survives one member's loss").isGreaterThanOrEqualTo(3);
+        JsonNode headless = clusterManifests("Service").stream()
+                .filter(service -> service.at("/metadata/name").asText().equals(statefulSet.at("/spec/serviceName").asText()))
+                .findFirst().orElseGet(() -> fail("no Service named by the StatefulSet's serviceName"));
+        assertThat(headless.at("/spec/clusterIP").asText()).as("the members' Service is headless").isEqualTo("None");
+        assertThat(headless.at("/spec/publishNotReadyAddresses").asBoolean()).as("members find each other before ready").isTrue();
+
+        GatewayConfig member = clusterMemberConfig(1, "10.1.2.3");
+        assertThat(member.cluster().enabled()).isTrue();
+        List<String> expected = new ArrayList<>();
+        for (int ordinal = 0; ordinal < replicas; ordinal++) {
+            expected.add(statefulSet.at("/metadata/name").asText() + "-" + ordinal + "." + headless.at("/metadata/name").asText()
+                    + ":" + member.cluster().port());
+        }
+        assertThat(member.cluster().members()).containsExactlyElementsOf(expected);
+        assertThat(member.cluster().host()).as("cluster_host is the pod's IP").isEqualTo("10.1.2.3");
+        assertThat(member.cluster().memberName()).as("a member's name is its pod's, stable across restarts")
+                .isEqualTo(statefulSet.at("/metadata/name").asText() + "-1");
+        assertThat(member.cluster().multicast()).isFalse();
+        assertThat(clusterMemberConfig(2, "10.1.2.4").cluster().memberName()).isNotEqualTo(member.cluster().memberName());
+    }
+
+    @Test
+    void theClusterPortsAgreeAcrossConfigContainerAndServices() {
+        GatewayConfig member = clusterMemberConfig(0, "10.1.2.3");
+        JsonNode container = clusterContainer();
+        Map<String, Integer> expected = Map.of("http", member.port(), "hazelcast", member.cluster().port(), "eventbus", member.cluster().busPort());
+        expected.forEach((name, port) -> assertThat(containerPort(container, JSON.getNodeFactory().textNode(name)))
+                .as("containerPort " + name).isEqualTo(port));
+        for (JsonNode service : clusterManifests("Service")) {
+            for (JsonNode servicePort : list(service.at("/spec/ports"))) {
+                assertThat(containerPort(container, servicePort.path("targetPort")))
+                        .as(service.at("/metadata/name").asText() + " port " + servicePort.path("name").asText())
+                        .isEqualTo(expected.get(servicePort.path("name").asText()));
+            }
+            assertContains(single(clusterManifests("StatefulSet")).at("/spec/template/metadata/labels"), service.at("/spec/selector"),
+                    service.at("/metadata/name").asText() + " selector");
+        }
+        assertThat(member.host()).isEqualTo("0.0.0.0");
+        assertThat(single(clusterManifests("StatefulSet")).at("/spec/template/spec/enableServiceLinks").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void everyClusterMemberHasItsOwnDataVolumeAndShutsDownWithinItsGracePeriod() {
+        JsonNode statefulSet = single(clusterManifests("StatefulSet"));
+        GatewayConfig member = clusterMemberConfig(0, "10.1.2.3");
+        JsonNode dataMount = list(clusterContainer().path("volumeMounts")).stream()
+                .filter(mount -> mount.path("mountPath").asText().equals(member.dataDir().toString())).findFirst()
+                .orElseGet(() -> fail("data_dir " + member.dataDir() + " is not mounted"));
+        assertThat(list(statefulSet.at("/spec/volumeClaimTemplates")))
+                .extracting(template -> template.at("/metadata/name").asText()).contains(dataMount.path("name").asText());
+        assertThat(statefulSet.at("/spec/template/spec/terminationGracePeriodSeconds").asLong())
+                .isGreaterThan(member.shutdownDrainSeconds() + member.shutdownTimeoutSeconds());
+        assertThat(member.cluster().scrapeTimeoutMillis()).as("within Prometheus' default scrape_timeout").isLessThan(10_000);
+    }
+
     // =======================================================================================
     // Reading the files
 
