@@ -61,6 +61,7 @@ public final class ClusterMember implements ClusterHooks {
     private final AccountReplication accounts;
     private volatile MemberState member;
     private volatile GatewayMetrics metrics;
+    private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ClusterMember(Vertx vertx, HazelcastClusterManager clusterManager, GatewayConfig config, Catalog catalog, InstantSource clock,
             AccountReplication accounts) {
@@ -170,17 +171,22 @@ public final class ClusterMember implements ClusterHooks {
             }
             throw new IllegalStateException("cannot register on the cluster's event bus: " + e, e);
         }
-        vertx.setPeriodic(cluster.publishIntervalSeconds() * 1000, timer -> vertx.executeBlocking(() -> {
+        long ttlMillis = config.seriesTtlSeconds() * 1000;
+        // A member's engine is never snapshotted by scrapes (they merge its checkpoint), so its own
+        // copies of idle series would stay for ever. Those idle for twice the series TTL are evicted
+        // here: a snapshot taken one TTL in the past evicts exactly them (and is otherwise a read).
+        timers.add(vertx.setPeriodic(ttlMillis, timer -> vertx.executeBlocking(() -> engine.snapshot(clock.millis() - ttlMillis), false)));
+        timers.add(vertx.setPeriodic(cluster.publishIntervalSeconds() * 1000, timer -> vertx.executeBlocking(() -> {
             state.publish();
             if (isOldest()) {
                 state.absorbDeparted(liveIncarnations()).forEach(absorbed -> gatewayMetrics.clusterStateAbsorbed());
             }
             return null;
-        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot publish this member's state: " + failure)));
-        vertx.setPeriodic(ACCOUNT_SYNC_MILLIS, timer -> vertx.executeBlocking(() -> {
+        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot publish this member's state: " + failure))));
+        timers.add(vertx.setPeriodic(ACCOUNT_SYNC_MILLIS, timer -> vertx.executeBlocking(() -> {
             accounts.sync();
             return null;
-        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot synchronize the service accounts with the cluster: " + failure)));
+        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot synchronize the service accounts with the cluster: " + failure))));
     }
 
     @Override
@@ -254,6 +260,7 @@ public final class ClusterMember implements ClusterHooks {
         if (state == null) {
             return Future.succeededFuture();
         }
+        timers.forEach(vertx::cancelTimer);
         return vertx.executeBlocking(() -> {
             state.publish();
             return null;

@@ -296,6 +296,47 @@ class ConfigLoaderTest {
         assertThat(config).isEqualTo(ConfigLoader.load(null, NO_ENV, NO_FLAGS));
     }
 
+    // Cluster settings
+
+    @Test
+    void theClusterMemberListIsSplitOnCommasAndTrimmed() {
+        GatewayConfig config = ConfigLoader.load(null, env(Map.of("METRICS_GATEWAY_CLUSTER_MEMBERS", " gw-0.gw:5701 , gw-1.gw,, ")), NO_FLAGS);
+
+        assertThat(config.cluster().members()).containsExactly("gw-0.gw:5701", "gw-1.gw");
+    }
+
+    @Test
+    void aMembersNameDefaultsToItsClusterAddress() {
+        GatewayConfig config = ConfigLoader.load(null, env(Map.of("METRICS_GATEWAY_CLUSTER_HOST", "10.0.0.7")), NO_FLAGS);
+
+        assertThat(config.cluster().memberName()).isEqualTo("10.0.0.7:5701");
+    }
+
+    @Test
+    void multicastAndAMemberListAreRefusedTogether() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, env(Map.of("METRICS_GATEWAY_CLUSTER_MULTICAST", "true",
+                "METRICS_GATEWAY_CLUSTER_MEMBERS", "10.0.0.8")), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster_multicast (environment variable METRICS_GATEWAY_CLUSTER_MULTICAST)")
+                .hasMessageContaining("cluster_members");
+    }
+
+    @Test
+    void aWildcardClusterHostIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, env(Map.of("METRICS_GATEWAY_CLUSTER_HOST", "0.0.0.0")), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster_host")
+                .hasMessageContaining("not 0.0.0.0");
+    }
+
+    @Test
+    void theEventBusCannotShareHazelcastsPort() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, env(Map.of("METRICS_GATEWAY_CLUSTER_BUS_PORT", "5701")), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster_bus_port")
+                .hasMessageContaining("must differ from cluster_port");
+    }
+
     // Errors name the key and the source
 
     @Test
