@@ -195,7 +195,11 @@ public final class ClusterMember implements ClusterHooks {
         return vertx.executeBlocking(() -> new Round(state.publish(), table.all()), false)
                 .compose(round -> askMembers(state, round))
                 .compose(round -> vertx.executeBlocking(() -> {
-                    List<NodeState> answered = new ArrayList<>(round.answered);
+                    // Decoded here, on a worker: a member's state may be megabytes.
+                    List<NodeState> answered = new ArrayList<>();
+                    synchronized (round) {
+                        round.answered.forEach(bytes -> answered.add(NodeState.decode(bytes)));
+                    }
                     answered.add(round.own);
                     return GlobalView.merge(scratch, GlobalView.select(round.published, answered), nowMillis);
                 }, false));
@@ -205,7 +209,8 @@ public final class ClusterMember implements ClusterHooks {
     private static final class Round {
         final NodeState own;
         final Collection<NodeState> published;
-        final List<NodeState> answered = new ArrayList<>();
+        /** The encoded states members answered with (guarded by the round). */
+        final List<byte[]> answered = new ArrayList<>();
 
         Round(NodeState own, Collection<NodeState> published) {
             this.own = own;
@@ -227,7 +232,7 @@ public final class ClusterMember implements ClusterHooks {
             Future<Void> request = vertx.eventBus()
                     .<Buffer>request(STATE_ADDRESS + incarnation, null, new DeliveryOptions().setSendTimeout(timeoutMillis))
                     .map(reply -> {
-                        NodeState answer = NodeState.decode(reply.body().getBytes());
+                        byte[] answer = reply.body().getBytes();
                         synchronized (round) {
                             round.answered.add(answer);
                         }

@@ -63,6 +63,8 @@ final class MemberState {
     /** Saves what the data dir's checkpoint may hold (see {@link MemberFile}); before the engine changes. */
     private final Consumer<MemberFile.Content> recordCoverage;
     private final Map<String, Long> absorbed = new ConcurrentHashMap<>();
+    /** What the data dir's checkpoint may still hold from before this run, when this run started empty. */
+    private final Set<String> inheritedCoverage = ConcurrentHashMap.newKeySet();
     private final Object publishing = new Object();
 
     MemberState(String nodeName, String incarnation, AggregationEngine engine, StateTable table, InstantSource clock,
@@ -113,6 +115,9 @@ final class MemberState {
                     Checkpoints.mergeInto(engine, resumed.checkpoint());
                     start = Start.RESUMED;
                 } else if (mine.isPresent() || previous.map(p -> overlaps(p.covered(), accounted, states)).orElse(false)) {
+                    // The data dir's checkpoint still holds the previous run's state until this run
+                    // checkpoints: the file keeps naming it, so a crash before then cannot make it count.
+                    previous.ifPresent(p -> inheritedCoverage.addAll(p.covered()));
                     start = Start.EMPTY;
                 } else {
                     previous.ifPresent(p -> p.covered().forEach(covered -> absorbed.put(covered, now)));
@@ -199,7 +204,10 @@ final class MemberState {
     }
 
     private MemberFile.Content coverage() {
-        return new MemberFile.Content(incarnation, absorbed.keySet());
+        Set<String> covered = new HashSet<>(absorbed.keySet());
+        covered.addAll(inheritedCoverage);
+        covered.remove(incarnation);
+        return new MemberFile.Content(incarnation, covered);
     }
 
     /** Every incarnation some state says it has absorbed. */

@@ -190,6 +190,7 @@ class MemberStateTest {
 
         Node restarted = new Node("b", "b2");
         assertThat(restarted.join(Optional.of(b.file), NO_CHECKPOINT)).isEqualTo(MemberState.Start.EMPTY);
+        assertThat(restarted.file.covered()).as("the checkpoint on disk is still b1's until b2 writes one").contains("b1", "b2");
         restarted.feed(10);
 
         assertSameSnapshots(scrape(restarted, a), oracle.snapshot(clock.millis()));
