@@ -175,18 +175,37 @@ public final class ClusterMember implements ClusterHooks {
         // A member's engine is never snapshotted by scrapes (they merge its checkpoint), so its own
         // copies of idle series would stay for ever. Those idle for twice the series TTL are evicted
         // here: a snapshot taken one TTL in the past evicts exactly them (and is otherwise a read).
-        timers.add(vertx.setPeriodic(ttlMillis, timer -> vertx.executeBlocking(() -> engine.snapshot(clock.millis() - ttlMillis), false)));
-        timers.add(vertx.setPeriodic(cluster.publishIntervalSeconds() * 1000, timer -> vertx.executeBlocking(() -> {
+        every(ttlMillis, "evict idle series", () -> engine.snapshot(clock.millis() - ttlMillis));
+        every(cluster.publishIntervalSeconds() * 1000, "publish this member's state", () -> {
             state.publish();
             if (isOldest()) {
                 state.absorbDeparted(liveIncarnations()).forEach(absorbed -> gatewayMetrics.clusterStateAbsorbed());
             }
-            return null;
-        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot publish this member's state: " + failure))));
-        timers.add(vertx.setPeriodic(ACCOUNT_SYNC_MILLIS, timer -> vertx.executeBlocking(() -> {
-            accounts.sync();
-            return null;
-        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot synchronize the service accounts with the cluster: " + failure))));
+        });
+        every(ACCOUNT_SYNC_MILLIS, "synchronize the service accounts with the cluster", accounts::sync);
+    }
+
+    /**
+     * Runs {@code task} on a worker every {@code periodMillis}, skipping a turn while the last run
+     * is still going: a state that takes longer to publish than the interval must not pile up
+     * worker threads behind it.
+     */
+    private void every(long periodMillis, String what, Runnable task) {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        timers.add(vertx.setPeriodic(periodMillis, timer -> {
+            if (!running.compareAndSet(false, true)) {
+                return;
+            }
+            vertx.executeBlocking(() -> {
+                task.run();
+                return null;
+            }, false).onComplete(done -> {
+                running.set(false);
+                if (done.failed()) {
+                    LOG.log(Level.WARNING, "cannot " + what + ": " + done.cause());
+                }
+            });
+        }));
     }
 
     @Override
