@@ -3,6 +3,7 @@ package dev.metricsgateway.checkpoint;
 import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.core.CheckpointException;
 import dev.metricsgateway.core.CheckpointRestore;
+import dev.metricsgateway.files.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
