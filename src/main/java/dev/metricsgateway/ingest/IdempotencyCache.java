@@ -43,6 +43,9 @@ public final class IdempotencyCache {
     private record Entry(byte[] bodyDigest, long createdMillis, boolean done, int accepted, int late) {
     }
 
+    /** Longest idempotency key, header or {@code batch_id}. */
+    public static final int MAX_KEY_LENGTH = 255;
+
     private final long windowMillis;
     private final Map<String, Entry> entries;
 
@@ -88,6 +91,20 @@ public final class IdempotencyCache {
     /** Forgets a key whose batch was not applied (it was invalid), so a corrected retry may use it. */
     public synchronized void abandon(String accountId, String key) {
         entries.remove(scoped(accountId, key));
+    }
+
+    /** Whether {@code key} is a valid idempotency key: 1 to {@value #MAX_KEY_LENGTH} visible ASCII characters. */
+    public static boolean isValidKey(String key) {
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public synchronized int size() {
