@@ -78,7 +78,7 @@ public final class GatewayServer {
                 config,
                 clock,
                 engine,
-                new EventDecoder(engine.schemas(), config.maxFutureSkewSeconds() * 1000, 100),
+                new EventDecoder(engine.schemas(), config.maxFutureSkewSeconds() * 1000, 100, config.maxEventsPerBatch()),
                 new IdempotencyCache(config.idempotencyWindowSeconds() * 1000, config.maxIdempotencyKeys()),
                 new ExpositionWriter(config.timestamps()),
                 new GatewayMetrics(),
@@ -86,6 +86,7 @@ public final class GatewayServer {
                 new ServiceAccountRegistry(store, clock),
                 new ScrapeClock(clock),
                 new AtomicBoolean(true),
+                new AtomicInteger(),
                 new AtomicInteger(),
                 // One throttle for all verticles: a client spreading its guesses over connections
                 // (and so over event loops) still has one budget.
