@@ -34,7 +34,9 @@ public enum ConfigKey {
     EVENT_LOOPS("event_loops", "0", "HTTP event-loop threads; 0 means one per core."),
     AUTH_FAILURE_LIMIT("auth_failure_limit", "20", "Rejected keys from one client address within auth_failure_window_seconds after which its requests get 429 until the window ends; 0 turns throttling off."),
     AUTH_FAILURE_WINDOW_SECONDS("auth_failure_window_seconds", "60", "The window of auth_failure_limit, opened by an address's first rejected key."),
-    AUTH_FAILURE_MAX_ADDRESSES("auth_failure_max_addresses", "100000", "Client addresses whose rejected keys are tracked at once; the oldest window is forgotten first.");
+    AUTH_FAILURE_MAX_ADDRESSES("auth_failure_max_addresses", "100000", "Client addresses whose rejected keys are tracked at once; the oldest window is forgotten first."),
+    MAX_EVENTS_PER_BATCH("max_events_per_batch", "100000", "Most events one ingest batch may hold; a larger batch gets 413 and nothing of it is applied."),
+    MAX_CONNECTIONS("max_connections", "10000", "Client connections open at once; a further connection is closed as soon as it is accepted.");
 
     private final String yamlKey;
     private final String defaultValue;

@@ -36,6 +36,8 @@ public record GatewayConfig(
         int authFailureLimit,
         long authFailureWindowSeconds,
         int authFailureMaxAddresses,
+        int maxEventsPerBatch,
+        int maxConnections,
         String bootstrapKey) {
 
     /** Whether the gateway serves HTTPS. */
@@ -64,6 +66,7 @@ public record GatewayConfig(
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
                 + ", authFailureLimit=" + authFailureLimit + ", authFailureWindowSeconds=" + authFailureWindowSeconds
                 + ", authFailureMaxAddresses=" + authFailureMaxAddresses
+                + ", maxEventsPerBatch=" + maxEventsPerBatch + ", maxConnections=" + maxConnections
                 + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + "]";
     }
 }

@@ -60,6 +60,8 @@ class ConfigLoaderTest {
         values.put(ConfigKey.AUTH_FAILURE_LIMIT, Map.entry("5", GatewayConfig::authFailureLimit));
         values.put(ConfigKey.AUTH_FAILURE_WINDOW_SECONDS, Map.entry("300", GatewayConfig::authFailureWindowSeconds));
         values.put(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, Map.entry("1000", GatewayConfig::authFailureMaxAddresses));
+        values.put(ConfigKey.MAX_EVENTS_PER_BATCH, Map.entry("5000", GatewayConfig::maxEventsPerBatch));
+        values.put(ConfigKey.MAX_CONNECTIONS, Map.entry("64", GatewayConfig::maxConnections));
         return values;
     }
 
