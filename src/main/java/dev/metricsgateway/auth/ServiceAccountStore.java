@@ -5,16 +5,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.metricsgateway.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
@@ -41,8 +39,9 @@ import java.util.Set;
  *
  * <p>Durability and concurrency: the CLI and a running server may write the same file. Every
  * write is a read-modify-write under an exclusive {@link FileChannel#lock()} on
- * {@value #LOCK_FILE_NAME}; the new content goes to a temporary file in the same directory, is
- * forced to disk, atomically renamed over the old file, and the directory is fsynced. Readers
+ * {@value #LOCK_FILE_NAME}; the file is replaced with {@link AtomicFiles} (temporary file in the
+ * same directory, forced to disk, atomically renamed over the old file, directory fsynced) before
+ * the method returns, so a returned write survives {@code kill -9} and a power cut. Readers
  * therefore never lock: they see the old file or the new one, never half of one. A file that
  * cannot be read or parsed is reported with {@link IllegalStateException} and never overwritten,
  * so a damaged store is repaired by a human, not silently emptied.
@@ -64,7 +63,6 @@ public final class ServiceAccountStore {
     private static final int FORMAT_VERSION = 2;
     /** One key hash per account, no key ids or expiry: read and migrated, never written. */
     private static final int LEGACY_FORMAT_VERSION = 1;
-    private static final String TEMP_SUFFIX = ".tmp";
 
     // ObjectMapper is thread-safe once configured; it is never reconfigured.
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -323,7 +321,8 @@ public final class ServiceAccountStore {
                 // a file the next writer no longer sees.
                 FileLock lock = lockChannel.lock();
                 try {
-                    deleteStaleTempFiles();
+                    // Temp files a crashed writer left behind; safe to delete while we hold the lock.
+                    AtomicFiles.deleteStaleTempFiles(dataDir, FILE_NAME);
                     List<ServiceAccount> current = read();
                     List<ServiceAccount> next = new ArrayList<>(current);
                     T result = mutation.apply(next);
@@ -349,56 +348,16 @@ public final class ServiceAccountStore {
         }
     }
 
+    /**
+     * Replaces the file; when this returns, the new content and the rename are on disk (the
+     * mode is 0600 on POSIX). A failure leaves the old file as it was.
+     */
     private void write(List<ServiceAccount> accounts) {
         byte[] bytes = encode(accounts);
-        Path temp = null;
         try {
-            // createTempFile gives the file mode 0600 on POSIX, and the rename keeps it.
-            temp = Files.createTempFile(dataDir, FILE_NAME + ".", TEMP_SUFFIX);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            AtomicFiles.replace(file, out -> out.write(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write service accounts: " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                deleteQuietly(temp);
-            }
-        }
-        fsyncDirectory();
-    }
-
-    /** Makes the rename itself durable; without it a crash could bring the old file back. */
-    private void fsyncDirectory() {
-        try (FileChannel directory = FileChannel.open(dataDir, StandardOpenOption.READ)) {
-            directory.force(true);
-        } catch (IOException e) {
-            // Some platforms (Windows) refuse to open a directory; the rename is all they offer.
-        }
-    }
-
-    /** Removes temp files a crashed writer left behind; safe because we hold the write lock. */
-    private void deleteStaleTempFiles() {
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dataDir, FILE_NAME + ".*" + TEMP_SUFFIX)) {
-            for (Path path : stale) {
-                deleteQuietly(path);
-            }
-        } catch (IOException e) {
-            // Leftovers waste a few bytes; they never affect correctness.
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // Best effort: the next writer tries again.
         }
     }
 

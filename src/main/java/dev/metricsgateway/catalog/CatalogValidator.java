@@ -11,7 +11,7 @@ import java.util.Set;
  */
 final class CatalogValidator {
 
-    private static final Set<String> RESERVED_FIELDS = Set.of("type", "time");
+    private static final Set<String> RESERVED_FIELDS = Set.of("type", "time", "batch_id");
 
     private CatalogValidator() {
     }
@@ -54,7 +54,7 @@ final class CatalogValidator {
     private static String fieldsProblem(List<FieldSpec> fields) {
         for (FieldSpec field : fields) {
             if (RESERVED_FIELDS.contains(field.name())) {
-                return "field \"" + field.name() + "\" is reserved (every event has type and time)";
+                return "field \"" + field.name() + "\" is reserved (every event has type and time, and may carry batch_id)";
             }
             if (field.type() == FieldType.LABEL && (field.min() != Double.NEGATIVE_INFINITY || field.max() != Double.POSITIVE_INFINITY)) {
                 return "field \"" + field.name() + "\": a label has no min or max";

@@ -3,6 +3,7 @@ package dev.metricsgateway.checkpoint;
 import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.core.CheckpointException;
 import dev.metricsgateway.core.CheckpointRestore;
+import dev.metricsgateway.files.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,9 @@ import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,6 +45,10 @@ import java.util.Optional;
  * is kept for inspection and never overwritten. Only when it cannot even be renamed does
  * {@link #restore()} refuse the start ({@link IllegalStateException}), since the next checkpoint
  * would overwrite it.
+ *
+ * <p><b>Attachments.</b> State of other parts of the gateway that must survive a restart with the
+ * aggregation ({@link CheckpointAttachment}, e.g. the idempotency keys) is snapshotted before each
+ * checkpoint copies the aggregation and written into the same file, so the two always match.
  *
  * <p><b>One writer per data dir.</b> The store holds an exclusive lock on {@value #LOCK_FILE_NAME}
  * from {@link #open} to {@link #close()}. A second gateway on the same data dir (another process,
@@ -68,10 +76,13 @@ public final class CheckpointStore implements AutoCloseable {
     private final InstantSource clock;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final List<CheckpointAttachment> attachments;
     private boolean closed; // guarded by this
 
-    private CheckpointStore(Path dataDir, AggregationEngine engine, InstantSource clock, FileChannel lockChannel, FileLock lock) {
+    private CheckpointStore(Path dataDir, AggregationEngine engine, InstantSource clock, FileChannel lockChannel, FileLock lock,
+            List<CheckpointAttachment> attachments) {
         this.dataDir = dataDir;
+        this.attachments = List.copyOf(attachments);
         this.file = dataDir.resolve(FILE_NAME);
         this.engine = engine;
         this.clock = clock;
@@ -85,6 +96,19 @@ public final class CheckpointStore implements AutoCloseable {
      * @throws UncheckedIOException when the data directory or the lock file cannot be created
      */
     public static CheckpointStore open(Path dataDir, AggregationEngine engine, InstantSource clock) {
+        return open(dataDir, engine, clock, List.of());
+    }
+
+    /**
+     * Opens the checkpoint of {@code dataDir} for {@code engine} and {@code attachments}, which are
+     * written with every checkpoint and restored with it.
+     *
+     * @throws UncheckedIOException when the data directory or the lock file cannot be created
+     */
+    public static CheckpointStore open(Path dataDir, AggregationEngine engine, InstantSource clock, List<CheckpointAttachment> attachments) {
+        if (attachments.stream().map(CheckpointAttachment::name).distinct().count() != attachments.size()) {
+            throw new IllegalArgumentException("attachments: two of one name");
+        }
         Path directory = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
         Path lockFile = directory.resolve(LOCK_FILE_NAME);
         FileChannel channel = null;
@@ -101,7 +125,7 @@ public final class CheckpointStore implements AutoCloseable {
                 LOG.log(Level.WARNING, "another gateway checkpoints in " + directory + " (" + lockFile
                         + " is locked): this one keeps its aggregation state in memory only");
             }
-            return new CheckpointStore(directory, engine, clock, channel, lock);
+            return new CheckpointStore(directory, engine, clock, channel, lock, attachments);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException(lockFile + ": cannot open the checkpoint lock: " + e.getMessage(), e);
@@ -133,6 +157,7 @@ public final class CheckpointStore implements AutoCloseable {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
             CheckpointRestore report = engine.restoreCheckpoint(in, nowMillis);
             logRestored(report, nowMillis);
+            restoreAttachments(report, nowMillis);
             return new RestoreOutcome.Restored(report);
         } catch (NoSuchFileException e) {
             return new RestoreOutcome.NoCheckpoint();
@@ -156,7 +181,10 @@ public final class CheckpointStore implements AutoCloseable {
         long started = System.nanoTime();
         long nowMillis = clock.millis();
         long[] series = new long[1];
-        long bytes = AtomicFiles.replace(file, out -> series[0] = engine.writeCheckpoint(out, nowMillis));
+        // Before the aggregation is copied: what a snapshot holds happened before the copy began.
+        Map<String, byte[]> snapshots = new LinkedHashMap<>();
+        attachments.forEach(attachment -> snapshots.put(attachment.name(), attachment.snapshot(nowMillis)));
+        long bytes = AtomicFiles.replace(file, out -> series[0] = engine.writeCheckpoint(out, nowMillis, snapshots));
         return Optional.of(new CheckpointWrite(nowMillis, bytes, series[0], Duration.ofNanos(System.nanoTime() - started)));
     }
 
@@ -193,6 +221,23 @@ public final class CheckpointStore implements AutoCloseable {
             LOG.log(Level.WARNING, "checkpoint state not restored for metrics defined differently now "
                     + report.changedMetrics() + " and metrics no longer in the catalog " + report.removedMetrics()
                     + "; the former start empty");
+        }
+    }
+
+    /** Hands each attachment its snapshot; one that cannot be read is logged and left empty, not fatal. */
+    private void restoreAttachments(CheckpointRestore report, long nowMillis) {
+        for (CheckpointAttachment attachment : attachments) {
+            byte[] snapshot = report.attachments().get(attachment.name());
+            if (snapshot == null) {
+                LOG.log(Level.INFO, "the checkpoint holds no " + attachment.name() + " (written by an older gateway)");
+                continue;
+            }
+            try {
+                LOG.log(Level.INFO, "restored " + attachment.restore(snapshot, nowMillis) + " from " + file);
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "cannot restore the " + attachment.name() + " of " + file + " (" + e.getMessage()
+                        + "); starting without them");
+            }
         }
     }
 

@@ -35,6 +35,8 @@ public enum ConfigKey {
     AUTH_FAILURE_LIMIT("auth_failure_limit", "20", "Rejected keys from one client address within auth_failure_window_seconds after which its requests get 429 until the window ends; 0 turns throttling off."),
     AUTH_FAILURE_WINDOW_SECONDS("auth_failure_window_seconds", "60", "The window of auth_failure_limit, opened by an address's first rejected key."),
     AUTH_FAILURE_MAX_ADDRESSES("auth_failure_max_addresses", "100000", "Client addresses whose rejected keys are tracked at once; the oldest window is forgotten first."),
+    MAX_EVENTS_PER_BATCH("max_events_per_batch", "100000", "Most events one ingest batch may hold; a larger batch gets 413 and nothing of it is applied."),
+    MAX_CONNECTIONS("max_connections", "10000", "Client connections open at once; a further connection is closed as soon as it is accepted."),
     CLUSTER("cluster", "false", "Join a cluster of gateways (Vert.x on Hazelcast): any node ingests, any node serves the global view."),
     CLUSTER_HOST("cluster_host", "127.0.0.1", "Address the cluster listens on and announces (an IP address of this machine or pod; never 0.0.0.0)."),
     CLUSTER_PORT("cluster_port", "5701", "Hazelcast membership port."),

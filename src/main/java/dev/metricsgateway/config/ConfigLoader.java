@@ -139,6 +139,8 @@ public final class ConfigLoader {
                 (int) v.longIn(ConfigKey.AUTH_FAILURE_LIMIT, 0, 1_000_000),
                 v.longIn(ConfigKey.AUTH_FAILURE_WINDOW_SECONDS, 1, 86_400),
                 (int) v.longIn(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, 1, 10_000_000),
+                (int) v.longIn(ConfigKey.MAX_EVENTS_PER_BATCH, 1, 10_000_000),
+                (int) v.longIn(ConfigKey.MAX_CONNECTIONS, 1, 1_000_000),
                 bootstrapKey,
                 cluster(v));
     }

@@ -38,6 +38,8 @@ public record GatewayConfig(
         int authFailureLimit,
         long authFailureWindowSeconds,
         int authFailureMaxAddresses,
+        int maxEventsPerBatch,
+        int maxConnections,
         String bootstrapKey,
         ClusterConfig cluster) {
 
@@ -67,6 +69,7 @@ public record GatewayConfig(
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
                 + ", authFailureLimit=" + authFailureLimit + ", authFailureWindowSeconds=" + authFailureWindowSeconds
                 + ", authFailureMaxAddresses=" + authFailureMaxAddresses
+                + ", maxEventsPerBatch=" + maxEventsPerBatch + ", maxConnections=" + maxConnections
                 + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + ", cluster=" + cluster + "]";
     }
 }

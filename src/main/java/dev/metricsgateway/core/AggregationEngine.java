@@ -160,7 +160,16 @@ public final class AggregationEngine {
      * @throws IOException when {@code out} fails; what was written is then not a checkpoint
      */
     public long writeCheckpoint(OutputStream out, long nowMillis) throws IOException {
-        return CheckpointCodec.write(aggregators, settings, out, nowMillis).series();
+        return writeCheckpoint(out, nowMillis, Map.of());
+    }
+
+    /**
+     * {@link #writeCheckpoint(OutputStream, long)} with {@code attachments}: named state of other
+     * parts of the gateway, stored in the same file and returned by {@link #restoreCheckpoint} in
+     * {@link CheckpointRestore#attachments()}.
+     */
+    public long writeCheckpoint(OutputStream out, long nowMillis, Map<String, byte[]> attachments) throws IOException {
+        return CheckpointCodec.write(aggregators, settings, out, nowMillis, attachments).series();
     }
 
     /**

@@ -20,9 +20,10 @@ import java.util.zip.CheckedOutputStream;
  * a stream (no second copy of the state in memory) and restored all or nothing.
  *
  * <pre>
- * checkpoint := magic "MGW-CKPT" (8 bytes)  version (int32 = 1)
+ * checkpoint := magic "MGW-CKPT" (8 bytes)  version (int32 = 2)
  *               writtenAtMillis (int64)     windowSeconds (int32)
  *               { 0x01 frame(metric header)  { 0x01 frame(series) }*  0x00  frame(shared) }*  0x00
+ *               { 0x01 frame(attachment name (string))  frame(attachment bytes) }*  0x00
  *               crc32 of every byte before it (int32)  end of stream
  * frame      := length (varint)  bytes
  * metric header := name (string)  definition (string: see MetricAggregator#stateDefinition)
@@ -41,6 +42,11 @@ import java.util.zip.CheckedOutputStream;
  * with the monitor released. Shared state (the denominator of {@code percent_of_events}) comes
  * after the metric's series; see {@link PercentOfEventsAggregator#writeShared}.
  *
+ * <p><b>Attachments</b> (version 2) are state of other parts of the gateway that must be restored
+ * together with the aggregation, such as the idempotency keys of applied batches: named byte
+ * strings this codec stores and checks (checksum) without interpreting them. Version 1, written
+ * before attachments existed, is version 2 without the attachment section; it is still read.
+ *
  * <p>Restoring decodes the whole stream into a staging engine and checks the checksum, the end of
  * the stream and every value before anything is merged into the target engine, so a damaged
  * checkpoint leaves the target untouched.
@@ -49,7 +55,9 @@ import java.util.zip.CheckedOutputStream;
  */
 final class CheckpointCodec {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The oldest version read: it lacks only the attachment section. */
+    static final int FIRST_VERSION = 1;
     static final int MORE = 1;
     static final int END = 0;
     private static final byte[] MAGIC = {'M', 'G', 'W', '-', 'C', 'K', 'P', 'T'};
@@ -80,14 +88,21 @@ final class CheckpointCodec {
             length.writeTo(data);
             record.writeTo(data);
         }
+
+        void frame(byte[] bytes) throws IOException {
+            length.reset();
+            length.writeVarLong(bytes.length);
+            length.writeTo(data);
+            data.write(bytes);
+        }
     }
 
     /** What {@link #write} wrote. */
     record Written(int metrics, long series) {
     }
 
-    static Written write(List<MetricAggregator<?>> aggregators, WindowSettings settings, OutputStream out, long nowMillis)
-            throws IOException {
+    static Written write(List<MetricAggregator<?>> aggregators, WindowSettings settings, OutputStream out, long nowMillis,
+            Map<String, byte[]> attachments) throws IOException {
         CRC32 crc = new CRC32();
         DataOutputStream data = new DataOutputStream(new CheckedOutputStream(out, crc));
         data.write(MAGIC);
@@ -108,6 +123,13 @@ final class CheckpointCodec {
             record.reset();
             aggregator.writeShared(record, baseSecond);
             frames.frame(record);
+        }
+        data.writeByte(END);
+        for (Map.Entry<String, byte[]> attachment : attachments.entrySet()) {
+            record.reset();
+            record.writeString(attachment.getKey());
+            frames.frame(MORE, record);
+            frames.frame(attachment.getValue());
         }
         data.writeByte(END);
         data.flush();
@@ -133,9 +155,10 @@ final class CheckpointCodec {
                 throw CheckpointException.corrupt("not a checkpoint file (no MGW-CKPT header)");
             }
             int version = data.readInt();
-            if (version != VERSION) {
+            if (version < FIRST_VERSION || version > VERSION) {
                 // Another version's layout after the header is unknown: nothing further can be checked.
-                throw CheckpointException.incompatible("format version " + version + " (this gateway reads version " + VERSION + ")");
+                throw CheckpointException.incompatible("format version " + version + " (this gateway reads versions "
+                        + FIRST_VERSION + " to " + VERSION + ")");
             }
             long writtenAtMillis = data.readLong();
             int windowSeconds = data.readInt();
@@ -177,6 +200,17 @@ final class CheckpointCodec {
                     sharedState.expectEnd();
                 }
             }
+            Map<String, byte[]> attachments = new LinkedHashMap<>();
+            if (version >= 2) {
+                for (int marker = readMarker(data); marker == MORE; marker = readMarker(data)) {
+                    StateReader name = new StateReader(readFrame(data));
+                    String attachment = name.readString();
+                    name.expectEnd();
+                    if (attachments.put(attachment, readFrame(data)) != null) {
+                        throw CheckpointException.corrupt(attachment + ": two attachments of one name");
+                    }
+                }
+            }
             long computed = crc.getValue();
             int stored = data.readInt();
             if ((int) computed != stored) {
@@ -190,7 +224,7 @@ final class CheckpointCodec {
                         + ", this gateway runs with " + staging.settings().windowSeconds());
             }
             return new CheckpointRestore(writtenAtMillis, seriesRestored, seriesExpired, restored, changed, removed,
-                    List.copyOf(byName.keySet()));
+                    List.copyOf(byName.keySet()), attachments);
         } catch (EOFException e) {
             throw CheckpointException.corrupt("truncated");
         }

@@ -56,6 +56,7 @@ final class ErrorResponses {
             case 405 -> "method not allowed";
             case 413 -> "request body is over the limit";
             case 415 -> "unsupported media type";
+            case 417 -> "unsupported Expect header: only 100-continue is supported";
             default -> status >= 500 ? "internal error" : "request failed";
         };
         if (status >= 500) {

@@ -103,7 +103,8 @@ final class GatewayRouter {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close").endHandler(sent -> ctx.request().connection().close());
             ErrorResponses.send(ctx, 408, "request not completed within " + services.config().requestTimeoutSeconds() + " s");
         });
-        for (int status : new int[] {400, 404, 415, 500}) {
+        // 417: BodyHandler refuses an Expect header other than 100-continue.
+        for (int status : new int[] {400, 404, 415, 417, 500}) {
             router.errorHandler(status, ErrorResponses::handleFailure);
         }
         return router;

@@ -4,6 +4,7 @@ import dev.metricsgateway.auth.AuthFailureThrottle;
 import dev.metricsgateway.auth.ServiceAccountRegistry;
 import dev.metricsgateway.auth.ServiceAccountStore;
 import dev.metricsgateway.catalog.Catalog;
+import dev.metricsgateway.checkpoint.CheckpointAttachment;
 import dev.metricsgateway.checkpoint.CheckpointStore;
 import dev.metricsgateway.checkpoint.CheckpointWrite;
 import dev.metricsgateway.config.GatewayConfig;
@@ -87,7 +88,7 @@ public final class GatewayServer {
                 config,
                 clock,
                 engine,
-                new EventDecoder(engine.schemas(), config.maxFutureSkewSeconds() * 1000, 100),
+                new EventDecoder(engine.schemas(), config.maxFutureSkewSeconds() * 1000, 100, config.maxEventsPerBatch()),
                 new IdempotencyCache(config.idempotencyWindowSeconds() * 1000, config.maxIdempotencyKeys()),
                 new ExpositionWriter(config.timestamps()),
                 new GatewayMetrics(),
@@ -96,12 +97,13 @@ public final class GatewayServer {
                 new ScrapeClock(clock),
                 new AtomicBoolean(true),
                 new AtomicInteger(),
+                new AtomicInteger(),
                 // One throttle for all verticles: a client spreading its guesses over connections
                 // (and so over event loops) still has one budget.
                 config.authFailureLimit() == 0 ? Optional.empty() : Optional.of(new AuthFailureThrottle(
                         config.authFailureLimit(), config.authFailureWindowSeconds() * 1000, config.authFailureMaxAddresses())),
                 cluster);
-        Checkpoints checkpoints = Checkpoints.restore(config, engine, clock, services.metrics(), cluster);
+        Checkpoints checkpoints = Checkpoints.restore(config, engine, clock, services.metrics(), idempotencyKeys(services.idempotency()), cluster);
         int eventLoops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         Vertx vertx = cluster.map(ClusterHooks::vertx).orElseGet(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)));
         // Port 0 means "any free port": Vert.x shares one random port among servers that ask for a
@@ -127,6 +129,29 @@ public final class GatewayServer {
                     checkpoints.abandon();
                     return Future.failedFuture(failure);
                 });
+    }
+
+    /**
+     * The applied idempotency keys as a checkpoint attachment: checkpointed with the aggregation,
+     * so a batch retried right after a restart is still not applied twice.
+     */
+    private static CheckpointAttachment idempotencyKeys(IdempotencyCache cache) {
+        return new CheckpointAttachment() {
+            @Override
+            public String name() {
+                return "idempotency-keys";
+            }
+
+            @Override
+            public byte[] snapshot(long nowMillis) {
+                return cache.snapshot(nowMillis);
+            }
+
+            @Override
+            public String restore(byte[] snapshot, long nowMillis) {
+                return cache.restore(snapshot, nowMillis) + " idempotency keys";
+            }
+        };
     }
 
     /** The port the gateway listens on. */
@@ -196,13 +221,13 @@ public final class GatewayServer {
          * neither. In cluster mode the cluster decides whether the checkpoint is restored.
          */
         static Checkpoints restore(GatewayConfig config, AggregationEngine engine, InstantSource clock, GatewayMetrics metrics,
-                Optional<ClusterHooks> cluster) {
+                CheckpointAttachment idempotencyKeys, Optional<ClusterHooks> cluster) {
             if (config.checkpointIntervalSeconds() == 0) {
                 LOG.log(Level.INFO, "checkpoint_interval_seconds is 0: aggregation state is kept in memory only");
                 cluster.ifPresent(hooks -> hooks.join(engine, metrics, () -> { }));
                 return new Checkpoints(null, metrics);
             }
-            CheckpointStore store = CheckpointStore.open(config.dataDir(), engine, clock);
+            CheckpointStore store = CheckpointStore.open(config.dataDir(), engine, clock, List.of(idempotencyKeys));
             try {
                 if (cluster.isPresent()) {
                     cluster.get().join(engine, metrics, store::restore);

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param ready             false while the gateway drains for shutdown ({@code /readyz} answers 503)
  * @param inflightIngest    ingest requests between their arrival and their answer
+ * @param openConnections   client connections of all verticles, for {@code max_connections}
  * @param authFailures      the one failed-authentication throttle of all verticles; empty when
  *                          {@code auth_failure_limit} is 0
  * @param cluster           cluster mode's hooks; empty for a single gateway
@@ -37,6 +38,7 @@ record GatewayServices(
         ScrapeClock scrapeClock,
         AtomicBoolean ready,
         AtomicInteger inflightIngest,
+        AtomicInteger openConnections,
         Optional<AuthFailureThrottle> authFailures,
         Optional<ClusterHooks> cluster) {
 }

@@ -25,9 +25,11 @@ import java.util.Set;
 
 /**
  * {@code POST /api/v1/events}: body (gzip or not) → decoder → engine, all or nothing. The body has
- * already been read (and its size bounded) by the route's BodyHandler. A batch carrying an
- * {@code Idempotency-Key} is first looked up in the {@link IdempotencyCache}, so a retry of an
- * applied batch is acknowledged without being applied again.
+ * already been read (and its size bounded) by the route's BodyHandler. A batch named by an
+ * {@code Idempotency-Key} header or by the {@code batch_id} its events carry is looked up in the
+ * {@link IdempotencyCache}, so a retry of an applied batch is acknowledged without being applied
+ * again: a header before the body is decoded, a {@code batch_id} once it is (both together must
+ * agree). One namespace per service account holds both kinds of key.
  *
  * <p>Runs on the event loop: decoding a batch is CPU work measured in microseconds per event,
  * and the engine is safe to call from every event loop at once. Stateless.
@@ -38,7 +40,8 @@ final class IngestHandler implements Handler<RoutingContext> {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** Set on an answer that repeats the result of an earlier, identical batch. */
     static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
-    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = IdempotencyCache.MAX_KEY_LENGTH;
+    private static final String BATCH_ID = "batch_id";
 
     private final EventDecoder decoder;
     private final AggregationEngine engine;
@@ -88,7 +91,7 @@ final class IngestHandler implements Handler<RoutingContext> {
             decodeAndApply(ctx, body.get(), format, nowMillis, null);
             return;
         }
-        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        if (!IdempotencyCache.isValidKey(key)) {
             metrics.batchRejected(BatchRejection.INVALID);
             ErrorResponses.send(ctx, 400, IDEMPOTENCY_KEY + " must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters",
                     new JsonArray().add(new JsonObject().put("index", Violation.WHOLE_BODY).put("field", IDEMPOTENCY_KEY)
@@ -97,37 +100,70 @@ final class IngestHandler implements Handler<RoutingContext> {
         }
         String accountId = ctx.user().principal().getString("id");
         IdempotencyCache.Decision decision = idempotency.begin(accountId, key, sha256(body.get()), nowMillis);
+        if (!answeredFromCache(ctx, decision, IDEMPOTENCY_KEY)) {
+            decodeAndApply(ctx, body.get(), format, nowMillis, key);
+        }
+    }
+
+    /**
+     * Answers a request whose key the cache has seen (a replay, a conflict, or one in progress);
+     * false when the batch is to be applied ({@link IdempotencyCache.Apply}).
+     */
+    private boolean answeredFromCache(RoutingContext ctx, IdempotencyCache.Decision decision, String keyName) {
         if (decision instanceof IdempotencyCache.Replay replay) {
             metrics.batchReplayed();
             ctx.response().putHeader(IDEMPOTENT_REPLAYED, "true");
             accepted(ctx, replay.accepted(), replay.late());
         } else if (decision instanceof IdempotencyCache.Conflict) {
-            ErrorResponses.send(ctx, 409, IDEMPOTENCY_KEY + " was already used for a different batch");
+            ErrorResponses.send(ctx, 409, keyName + " was already used for a different batch");
         } else if (decision instanceof IdempotencyCache.InProgress) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            ErrorResponses.send(ctx, 409, "a batch with this " + IDEMPOTENCY_KEY + " is being applied; retry after 1 s");
+            ErrorResponses.send(ctx, 409, "a batch with this " + keyName + " is being applied; retry after 1 s");
         } else {
-            decodeAndApply(ctx, body.get(), format, nowMillis, key);
+            return false;
         }
+        return true;
     }
 
-    /** Decodes and applies a batch; {@code idempotencyKey} (or null) is completed or released. */
-    private void decodeAndApply(RoutingContext ctx, byte[] body, BodyFormat format, long nowMillis, String idempotencyKey) {
-        String accountId = idempotencyKey == null ? null : ctx.user().principal().getString("id");
+    /**
+     * Decodes and applies a batch. {@code headerKey} (or null) was reserved before; a
+     * {@code batch_id} found in the body is reserved here when no header came. The reserved key is
+     * completed once the batch is applied, or released when it is not.
+     */
+    private void decodeAndApply(RoutingContext ctx, byte[] body, BodyFormat format, long nowMillis, String headerKey) {
+        String accountId = ctx.user().principal().getString("id");
         DecodeResult result = decoder.decode(body, format, nowMillis);
         if (result instanceof DecodeResult.Rejected rejected) {
-            if (idempotencyKey != null) {
-                idempotency.abandon(accountId, idempotencyKey);
-            }
+            release(accountId, headerKey);
             reject(ctx, rejected);
             return;
         }
+        if (result instanceof DecodeResult.TooManyEvents tooMany) {
+            release(accountId, headerKey);
+            metrics.batchRejected(BatchRejection.TOO_LARGE);
+            ErrorResponses.send(ctx, 413, tooMany.error());
+            return;
+        }
         DecodeResult.Accepted decoded = (DecodeResult.Accepted) result;
+        String idempotencyKey = headerKey;
+        String batchId = decoded.batchId();
+        if (batchId != null && headerKey != null && !batchId.equals(headerKey)) {
+            release(accountId, headerKey);
+            metrics.batchRejected(BatchRejection.INVALID);
+            String message = "differs from the " + IDEMPOTENCY_KEY + " header; send one of them, or the same value in both";
+            ErrorResponses.send(ctx, 400, "batch rejected: " + BATCH_ID + " " + message,
+                    new JsonArray().add(new JsonObject().put("index", Violation.WHOLE_BODY).put("field", BATCH_ID).put("message", message)));
+            return;
+        }
+        if (batchId != null && headerKey == null) {
+            idempotencyKey = batchId;
+            if (answeredFromCache(ctx, idempotency.begin(accountId, batchId, sha256(body), nowMillis), BATCH_ID)) {
+                return;
+            }
+        }
         ApplyResult applied = engine.apply(decoded.events(), nowMillis);
         if (!applied.isApplied()) {
-            if (idempotencyKey != null) {
-                idempotency.abandon(accountId, idempotencyKey);
-            }
+            release(accountId, idempotencyKey);
             CardinalityRejection rejection = applied.rejection();
             metrics.batchRejected(BatchRejection.CARDINALITY);
             ErrorResponses.send(ctx, 400, "batch rejected: series limit reached",
@@ -139,6 +175,12 @@ final class IngestHandler implements Handler<RoutingContext> {
         }
         metrics.batchAccepted(decoded.events().size(), applied.late());
         accepted(ctx, decoded.events().size(), applied.late());
+    }
+
+    private void release(String accountId, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            idempotency.abandon(accountId, idempotencyKey);
+        }
     }
 
     private static void accepted(RoutingContext ctx, int accepted, int late) {

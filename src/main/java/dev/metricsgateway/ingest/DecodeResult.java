@@ -10,16 +10,39 @@ import java.util.List;
  * <p>Java 17 has no pattern matching for {@code switch}, so callers test with
  * {@code result instanceof DecodeResult.Rejected rejected}.
  */
-public sealed interface DecodeResult permits DecodeResult.Accepted, DecodeResult.Rejected {
+public sealed interface DecodeResult permits DecodeResult.Accepted, DecodeResult.Rejected, DecodeResult.TooManyEvents {
 
     /**
      * Every event of the batch passed validation.
      *
-     * @param events in batch order; empty for a body without events
+     * @param events  in batch order; empty for a body without events
+     * @param batchId the {@code batch_id} every event carries, or null when none does
      */
-    record Accepted(List<Event> events) implements DecodeResult {
+    record Accepted(List<Event> events, String batchId) implements DecodeResult {
         public Accepted {
             events = List.copyOf(events);
+        }
+
+        /** A batch without {@code batch_id}. */
+        public Accepted(List<Event> events) {
+            this(events, null);
+        }
+    }
+
+    /**
+     * The body holds more than {@code maxEvents} events; reading stopped there and nothing of it
+     * may be applied (the HTTP layer answers 413: the sender should split the batch).
+     */
+    record TooManyEvents(int maxEvents) implements DecodeResult {
+        public TooManyEvents {
+            if (maxEvents < 1) {
+                throw new IllegalArgumentException(maxEvents + ": maxEvents must be >= 1");
+            }
+        }
+
+        /** The answer's {@code error}. */
+        public String error() {
+            return "batch rejected: more than " + maxEvents + " events (max_events_per_batch); split it into smaller batches";
         }
     }
 

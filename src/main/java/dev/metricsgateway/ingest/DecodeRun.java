@@ -1,10 +1,12 @@
 package dev.metricsgateway.ingest;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.base.ParserBase;
 import dev.metricsgateway.core.Event;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,6 +16,11 @@ import java.util.List;
  * One call of {@link EventDecoder#decode}: walks the token stream, reads each event's values into
  * {@link RawRecords} (fields may come in any order, {@code type} last), checks them against the
  * event type when the object closes, and collects events or violations.
+ *
+ * <p>Duplicate keys: a declared field read twice is found by its scratch slot being filled
+ * already (free on the hot path); undeclared keys go into a set per object, built only when an
+ * object has some. Jackson's own duplicate detection (a hash set of every key of every object)
+ * is off, for speed.
  *
  * <p>Created per call and confined to its thread; this is the decoder's only mutable state.
  */
@@ -25,27 +32,48 @@ final class DecodeRun {
     private final long maxFutureSkewMillis;
     private final ViolationLog log;
     private final RawRecords top;
+    private final int maxEvents;
+    private final UndeclaredKeys undeclared = new UndeclaredKeys();
     private final List<Event> events = new ArrayList<>();
+    /** Whether the batch's first event has been read, and so whether events carry a batch_id. */
+    private boolean batchIdDecided;
+    /** Whether the first event carries a batch_id. */
+    private boolean batchIdCarried;
+    /** The first event's batch_id, if it is valid; null otherwise. */
+    private String batchId;
+    /** The body holds more than {@code maxEvents} elements; reading stopped there. */
+    private boolean tooManyEvents;
     /** Index of the event being read (the number of elements read before it). */
     private int position;
     /** JSON_ARRAY only: before the opening or after the closing bracket, where a problem is the body's. */
     private boolean outsideArray;
 
-    DecodeRun(Layout layout, BodyFormat format, long nowMillis, long maxFutureSkewMillis, int maxViolationsReported) {
+    DecodeRun(Layout layout, BodyFormat format, long nowMillis, long maxFutureSkewMillis, int maxViolationsReported, int maxEvents) {
         this.layout = layout;
         this.format = format;
         this.nowMillis = nowMillis;
         this.maxFutureSkewMillis = maxFutureSkewMillis;
         this.log = new ViolationLog(maxViolationsReported);
         this.top = new RawRecords(layout.shape(), 1);
+        this.maxEvents = maxEvents;
     }
 
     /** Reads the whole body; Jackson's exceptions end the run and go to {@link #malformed}. */
     void read(JsonParser parser) throws IOException {
         if (format == BodyFormat.NDJSON) {
-            // Jackson reads a sequence of root-level values; any whitespace, blank lines included, separates them.
+            // Jackson reads a sequence of root-level values separated by any whitespace; NDJSON
+            // wants one per line, so a value starting on the line where the last one ended is refused.
+            int lastLine = 0;
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (tokenLine(parser) == lastLine) {
+                    throw new JsonParseException(parser, Messages.SAME_LINE, parser.currentTokenLocation());
+                }
+                if (position == maxEvents) {
+                    tooManyEvents = true;
+                    return;
+                }
                 readElement(parser, token);
+                lastLine = tokenLine(parser);
             }
         } else {
             readArrayBody(parser);
@@ -54,9 +82,23 @@ final class DecodeRun {
 
     /** The result of a body read to its end. */
     DecodeResult result() {
+        if (tooManyEvents) {
+            return new DecodeResult.TooManyEvents(maxEvents);
+        }
         return log.batchInvalid()
                 ? new DecodeResult.Rejected(log.summary(), log.reported())
-                : new DecodeResult.Accepted(events);
+                : new DecodeResult.Accepted(events, batchIdCarried ? batchId : null);
+    }
+
+    /**
+     * The result of a body that is not UTF-8 (see {@link Utf8Validator}), found before Jackson read
+     * it; {@code index} is the event holding the bad bytes, when known.
+     */
+    static DecodeResult notUtf8(InvalidUtf8Exception e, int index) {
+        String where = "line " + e.line() + ", column " + e.column();
+        String message = "invalid UTF-8: " + e.reason();
+        return new DecodeResult.Rejected("malformed JSON at " + where + ": " + message,
+                List.of(new Violation(index, null, withPosition(message, where))));
     }
 
     /**
@@ -100,6 +142,10 @@ final class DecodeRun {
         }
         outsideArray = false;
         for (token = parser.nextToken(); token != JsonToken.END_ARRAY && token != null; token = parser.nextToken()) {
+            if (position == maxEvents) {
+                tooManyEvents = true;
+                return;
+            }
             readElement(parser, token);
         }
         outsideArray = true;
@@ -113,7 +159,7 @@ final class DecodeRun {
         if (token == JsonToken.START_OBJECT) {
             readEvent(parser);
         } else {
-            parser.skipChildren();
+            skipValue(parser, token);
             log.element(Messages.NOT_AN_EVENT);
             eventInvalid();
         }
@@ -124,23 +170,31 @@ final class DecodeRun {
         top.reset();
         int record = top.add(RawRecords.OBJECT);
         ObjectShape shape = top.shape();
+        undeclared.enter();
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
             int fieldId = shape.fieldId(name);
+            if (fieldId < 0) {
+                checkUndeclared(parser, name);
+                skipValue(parser, parser.nextToken()); // undeclared fields are ignored
+                continue;
+            }
+            int at = top.at(record, fieldId);
+            if (top.kind(at) != RawRecords.MISSING) {
+                throw duplicateKey(parser, name);
+            }
             JsonToken token = parser.nextToken();
             if (fieldId == Layout.TYPE_FIELD && token == JsonToken.VALUE_STRING) {
-                readType(parser, record);
-            } else if (fieldId >= 0) {
-                readValue(parser, token, top, record, fieldId);
+                readType(parser, at);
             } else {
-                parser.skipChildren(); // undeclared fields are ignored
+                readValue(parser, token, top, record, fieldId);
             }
         }
+        undeclared.leave();
         finishEvent(record);
     }
 
     /** Resolves the type name straight from the parser's buffer: no String per event. */
-    private void readType(JsonParser parser, int record) throws IOException {
-        int at = top.at(record, Layout.TYPE_FIELD);
+    private void readType(JsonParser parser, int at) throws IOException {
         char[] chars = parser.getTextCharacters();
         int offset = parser.getTextOffset();
         int length = parser.getTextLength();
@@ -153,15 +207,55 @@ final class DecodeRun {
 
     private void readFields(JsonParser parser, RawRecords records, int record) throws IOException {
         ObjectShape shape = records.shape();
+        undeclared.enter();
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
             int fieldId = shape.fieldId(name);
-            JsonToken token = parser.nextToken();
-            if (fieldId >= 0) {
-                readValue(parser, token, records, record, fieldId);
+            if (fieldId < 0) {
+                checkUndeclared(parser, name);
+                skipValue(parser, parser.nextToken());
+            } else if (records.kind(records.at(record, fieldId)) != RawRecords.MISSING) {
+                throw duplicateKey(parser, name);
             } else {
-                parser.skipChildren();
+                readValue(parser, parser.nextToken(), records, record, fieldId);
             }
         }
+        undeclared.leave();
+    }
+
+    /**
+     * Skips a value nobody reads, still refusing duplicate keys in the objects it holds, as the
+     * contract makes a duplicate key invalid wherever it is. Recursion is bounded by Jackson's
+     * nesting limit.
+     */
+    private void skipValue(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.START_OBJECT) {
+            undeclared.enter();
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                checkUndeclared(parser, name);
+                skipValue(parser, parser.nextToken());
+            }
+            undeclared.leave();
+        } else if (token == JsonToken.START_ARRAY) {
+            for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY && item != null; item = parser.nextToken()) {
+                skipValue(parser, item);
+            }
+        }
+    }
+
+    private void checkUndeclared(JsonParser parser, String name) throws JsonParseException {
+        if (!undeclared.add(name)) {
+            throw duplicateKey(parser, name);
+        }
+    }
+
+    /** Jackson's own words for a duplicate key, so that {@link #malformed} reports it the same way. */
+    private static JsonParseException duplicateKey(JsonParser parser, String name) {
+        return new JsonParseException(parser, "Duplicate field '" + name + "'", parser.currentTokenLocation());
+    }
+
+    /** The line of the current token (Jackson counts from 1); cheap on Jackson's own parsers. */
+    private static int tokenLine(JsonParser parser) {
+        return parser instanceof ParserBase base ? base.getTokenLineNr() : parser.currentTokenLocation().getLineNr();
     }
 
     private void readValue(JsonParser parser, JsonToken token, RawRecords records, int record, int fieldId) throws IOException {
@@ -182,7 +276,7 @@ final class DecodeRun {
             case START_ARRAY -> readItems(parser, records, at, fieldId);
             default -> {
                 records.setKind(at, RawRecords.OBJECT); // START_OBJECT: no other token starts a value
-                parser.skipChildren();
+                skipValue(parser, token);
             }
         }
     }
@@ -191,7 +285,7 @@ final class DecodeRun {
         RawRecords items = records.items(fieldId);
         if (items == null) {
             records.setItems(at, 0, 0); // no type declares an array here: a wrong type whatever it holds
-            parser.skipChildren();
+            skipValue(parser, JsonToken.START_ARRAY);
             return;
         }
         int start = items.size();
@@ -200,13 +294,13 @@ final class DecodeRun {
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY && token != null; token = parser.nextToken()) {
             if (count == EventDecoder.MAX_ARRAY_ITEMS) {
                 tooMany = true; // keep scratch memory bounded whatever a body holds
-                parser.skipChildren();
+                skipValue(parser, token);
             } else if (token == JsonToken.START_OBJECT) {
                 readFields(parser, items, items.add(RawRecords.OBJECT));
                 count++;
             } else {
                 items.add(token == JsonToken.START_ARRAY ? RawRecords.ARRAY : RawRecords.NULL); // only "not an object" matters
-                parser.skipChildren();
+                skipValue(parser, token);
                 count++;
             }
         }
@@ -252,6 +346,8 @@ final class DecodeRun {
             valid = false;
         }
 
+        valid &= checkBatchId(record);
+
         if (binding != null) {
             Event event = binding.bind(top, record, timeMillis, log);
             valid &= event != null;
@@ -262,6 +358,35 @@ final class DecodeRun {
         if (!valid) {
             eventInvalid();
         }
+    }
+
+    /**
+     * {@code batch_id}: optional; a string of 1 to 255 visible ASCII characters, carried by every
+     * event of a batch with the same value, or by none. Null is absent, as for {@code time}.
+     */
+    private boolean checkBatchId(int record) {
+        int at = top.at(record, Layout.BATCH_ID_FIELD);
+        byte kind = top.kind(at);
+        boolean carried = kind != RawRecords.MISSING && kind != RawRecords.NULL;
+        String value = kind == RawRecords.STRING ? top.string(at) : null;
+        boolean valid = true;
+        if (carried && (value == null || !IdempotencyCache.isValidKey(value))) {
+            log.field(Layout.BATCH_ID, Messages.BAD_BATCH_ID);
+            valid = false;
+            value = null;
+        }
+        if (!batchIdDecided) {
+            batchIdDecided = true;
+            batchIdCarried = carried;
+            batchId = value;
+        } else if (carried != batchIdCarried) {
+            log.field(Layout.BATCH_ID, carried ? Messages.BATCH_ID_NOT_ON_FIRST : Messages.batchIdMissing(batchId));
+            valid = false;
+        } else if (value != null && batchId != null && !value.equals(batchId)) {
+            log.field(Layout.BATCH_ID, Messages.batchIdDiffers(batchId));
+            valid = false;
+        }
+        return valid;
     }
 
     private void eventInvalid() {

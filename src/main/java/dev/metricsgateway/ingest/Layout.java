@@ -9,16 +9,19 @@ import java.util.Objects;
 
 /**
  * What the decoder knows of the event types, precomputed once: the shape of a top-level object
- * (every field of every type, {@code type} and {@code time} first), the type names, and a
+ * (every field of every type, {@code type}, {@code time} and {@code batch_id} first), the type names, and a
  * {@link SchemaBinding} per type. Immutable.
  */
 final class Layout {
 
     static final String TYPE = "type";
     static final String TIME = "time";
-    /** Field ids of {@code type} and {@code time} in {@link #shape()}. */
+    /** Optional on every event: names the batch for idempotent retries (see {@link IdempotencyCache}). */
+    static final String BATCH_ID = "batch_id";
+    /** Field ids of {@code type}, {@code time} and {@code batch_id} in {@link #shape()}. */
     static final int TYPE_FIELD = 0;
     static final int TIME_FIELD = 1;
+    static final int BATCH_ID_FIELD = 2;
 
     /** Beyond this many types the "known:" list of an unknown-type message is cut. */
     private static final int MAX_TYPES_LISTED = 20;
@@ -34,13 +37,13 @@ final class Layout {
         for (String typeName : typeNames) {
             EventSchema schema = Objects.requireNonNull(schemasByType.get(typeName), typeName + ": no schema");
             for (FieldSpec field : schema.fields()) {
-                if (field.name().equals(TYPE) || field.name().equals(TIME)) {
+                if (field.name().equals(TYPE) || field.name().equals(TIME) || field.name().equals(BATCH_ID)) {
                     throw new IllegalArgumentException(typeName + ": field \"" + field.name() + "\" is reserved");
                 }
             }
             fieldLists.add(schema.fields());
         }
-        this.shape = ObjectShape.union(List.of(TYPE, TIME), fieldLists);
+        this.shape = ObjectShape.union(List.of(TYPE, TIME, BATCH_ID), fieldLists);
         this.typeIndex = new NameIndex(typeNames);
         this.bindings = new SchemaBinding[typeNames.size()];
         for (int i = 0; i < bindings.length; i++) {

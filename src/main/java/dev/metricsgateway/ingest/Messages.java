@@ -24,6 +24,10 @@ final class Messages {
     static final String TRAILING_CONTENT = "unexpected content after the closing bracket of the array";
     static final String DUPLICATE_KEY = "duplicate key";
     static final String TOO_MANY_ITEMS = "must have at most " + EventDecoder.MAX_ARRAY_ITEMS + " items";
+    static final String SAME_LINE = "a second JSON value on one line: NDJSON takes one event per line";
+    static final String BAD_BATCH_ID = "must be a string of 1 to " + IdempotencyCache.MAX_KEY_LENGTH + " visible ASCII characters";
+    static final String BATCH_ID_NOT_ON_FIRST =
+            "the batch's first event carries no batch_id: every event of a batch carries the same batch_id, or none does";
 
     /** Longest excerpt of sender text (a type name, a key) quoted in a message. */
     static final int MAX_EXCERPT = 64;
@@ -43,6 +47,15 @@ final class Messages {
 
     static String tooFarInTheFuture(long maxFutureSkewMillis) {
         return "too far in the future; more than the allowed clock skew of " + maxFutureSkewMillis + " ms";
+    }
+
+    static String batchIdMissing(String firstBatchId) {
+        return "required: the batch's first event carries batch_id " + (firstBatchId == null ? "(an invalid one)" : quote(firstBatchId))
+                + ", and every event of a batch carries the same";
+    }
+
+    static String batchIdDiffers(String firstBatchId) {
+        return "differs from the batch_id " + quote(firstBatchId) + " of the batch's first event: every event of a batch carries the same";
     }
 
     /** {@code text} in double quotes, cut to {@link #MAX_EXCERPT} characters. */

@@ -122,6 +122,25 @@ class ServiceAccountStoreTest {
     }
 
     @Test
+    void anUnreadableStoreFailsWithTheFileNameAndIsNeverReplaced() throws IOException {
+        // A directory where the file belongs: unreadable even for root, who ignores file modes.
+        Path file = dataDir.resolve(ServiceAccountStore.FILE_NAME);
+        Path inside = Files.createDirectories(file).resolve("kept");
+        Files.writeString(inside, "whatever was there");
+        ServiceAccountStore store = store();
+
+        assertThatThrownBy(store::list)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("cannot read the service-account store");
+        assertThatThrownBy(store::isEmpty).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.create("a", "", Set.of(Role.ADMIN)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot read the service-account store");
+        assertThat(inside).hasContent("whatever was there");
+    }
+
+    @Test
     void anEmptyFileIsReportedAsCorrupt() throws IOException {
         Files.writeString(dataDir.resolve(ServiceAccountStore.FILE_NAME), "");
 

@@ -384,7 +384,17 @@ class CatalogLoaderTest {
                   my_event:
                     fields:
                       time: {type: epoch_millis}
-                """).hasMessage(USER_FILE + ": event_types.my_event: field \"time\" is reserved (every event has type and time)");
+                """).hasMessage(USER_FILE + ": event_types.my_event: field \"time\" is reserved (every event has type and time, and may carry batch_id)");
+    }
+
+    @Test
+    void batchIdIsAReservedFieldName() {
+        assertRefused("""
+                event_types:
+                  my_event:
+                    fields:
+                      batch_id: {type: label}
+                """).hasMessage(USER_FILE + ": event_types.my_event: field \"batch_id\" is reserved (every event has type and time, and may carry batch_id)");
     }
 
     // Refusals: aggregations

@@ -60,6 +60,8 @@ class ConfigLoaderTest {
         values.put(ConfigKey.AUTH_FAILURE_LIMIT, Map.entry("5", GatewayConfig::authFailureLimit));
         values.put(ConfigKey.AUTH_FAILURE_WINDOW_SECONDS, Map.entry("300", GatewayConfig::authFailureWindowSeconds));
         values.put(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, Map.entry("1000", GatewayConfig::authFailureMaxAddresses));
+        values.put(ConfigKey.MAX_EVENTS_PER_BATCH, Map.entry("5000", GatewayConfig::maxEventsPerBatch));
+        values.put(ConfigKey.MAX_CONNECTIONS, Map.entry("64", GatewayConfig::maxConnections));
         values.put(ConfigKey.CLUSTER, Map.entry("true", c -> c.cluster().enabled()));
         values.put(ConfigKey.CLUSTER_HOST, Map.entry("10.0.0.7", c -> c.cluster().host()));
         values.put(ConfigKey.CLUSTER_PORT, Map.entry("6701", c -> c.cluster().port()));

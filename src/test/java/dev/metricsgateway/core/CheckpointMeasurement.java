@@ -1,7 +1,7 @@
 package dev.metricsgateway.core;
 
 import dev.metricsgateway.catalog.CatalogLoader;
-import dev.metricsgateway.checkpoint.AtomicFiles;
+import dev.metricsgateway.files.AtomicFiles;
 import dev.metricsgateway.testing.TestEvents;
 import java.io.BufferedInputStream;
 import java.io.InputStream;

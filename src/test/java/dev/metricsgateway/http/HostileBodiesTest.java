@@ -53,6 +53,18 @@ class HostileBodiesTest {
         }
     }
 
+    @Test
+    void anExpectHeaderOtherThan100ContinueGetsAJsonError(Vertx vertx) throws Exception {
+        try (TestGateway gateway = TestGateway.start(vertx, dataDir, Map.of())) {
+            HttpReply reply = gateway.call(HttpMethod.POST, "/api/v1/events",
+                    Map.of("Authorization", "Tecton-key " + gateway.writerKey, "Content-Type", "application/x-ndjson", "Expect", "something-else"),
+                    Buffer.buffer(SampleEvents.everyType(TestGateway.START_MILLIS)));
+            assertThat(reply.status()).isEqualTo(417);
+            assertThat(reply.header("Content-Type")).isEqualTo("application/json");
+            assertThat(reply.json().getString("error")).contains("100-continue");
+        }
+    }
+
     private static byte[] randomBytes(Random random) {
         byte[] bytes = new byte[random.nextInt(400)];
         random.nextBytes(bytes);

@@ -92,8 +92,8 @@ class IngestHttpFuzzTest {
     }
 
     /**
-     * The answer the request must get: one status, or any of 202/400 when the oracle cannot tell
-     * (a body Jackson reads as UTF-16); {@code accepted}/{@code late} for a 202, -1 if unknown.
+     * The answer the request must get (one status of the list); {@code accepted}/{@code late} for a
+     * 202, -1 if unknown.
      */
     private record Expected(List<Integer> statuses, int accepted, int late, boolean replay, String idempotencyKey, byte[] sha256) {
         static Expected status(int status) {
@@ -128,7 +128,9 @@ class IngestHttpFuzzTest {
                 long envelope = seed * 0x9E3779B97F4A7C15L + index ^ 0x5DEECE66DL;
                 FuzzInputs.Input input;
                 int retry = new SplittableRandom(envelope).nextInt(20);
-                if (previousInput != null && (retry == 0 || previousAppliedUnderKey && retry < 10)) {
+                // A batch applied under an Idempotency-Key is always retried once (a replay, whose path
+                // the CI run must exercise whatever the decoder accepts); any other now and then.
+                if (previousInput != null && (retry == 0 || previousAppliedUnderKey)) {
                     input = previousInput; // a retry: the same request again (a replay when it carries an applied Idempotency-Key)
                     envelope = previousEnvelope;
                 } else {
@@ -139,7 +141,8 @@ class IngestHttpFuzzTest {
                 Request request = request(input, new SplittableRandom(envelope ^ 0x2545F4914F6CDD1DL), gateway, nowMillis);
                 HttpReply reply = gateway.call(HttpMethod.POST, "/api/v1/events", request.headers(), Buffer.buffer(request.sent()));
                 statuses.merge(reply.status() + (reply.header(IngestHandler.IDEMPOTENT_REPLAYED) != null ? " replayed" : ""), 1, Integer::sum);
-                previousAppliedUnderKey = reply.status() == 202 && request.headers().containsKey(IngestHandler.IDEMPOTENCY_KEY);
+                previousAppliedUnderKey = reply.status() == 202 && request.headers().containsKey(IngestHandler.IDEMPOTENCY_KEY)
+                        && reply.header(IngestHandler.IDEMPOTENT_REPLAYED) == null;
                 String problem = check(reply, request.expected(), ledger);
                 if (count > CI_COUNT && (index - from + 1) % (count / 10) == 0) {
                     System.out.printf("HTTP fuzz: %d of %d requests, %.0f s, %d failures%n",
@@ -324,9 +327,6 @@ class IngestHttpFuzzTest {
                     : Expected.status(409), describe);
         }
         FuzzOracle.Verdict verdict = FuzzOracle.judge(body, format, nowMillis, SKEW_MILLIS);
-        if (!verdict.modeled()) {
-            return new Request(headers, sent, new Expected(List.of(202, 400), -1, -1, false, idempotencyKey, sha256), describe);
-        }
         if (!verdict.valid()) {
             return new Request(headers, sent, Expected.status(400), describe + "; oracle: " + verdict.reason());
         }

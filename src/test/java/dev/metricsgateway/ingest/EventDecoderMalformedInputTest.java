@@ -64,18 +64,21 @@ class EventDecoderMalformedInputTest {
     }
 
     @Test
-    void invalidUtf8IsMalformedJson() {
+    void invalidUtf8IsMalformedJsonNamingTheEventLineAndColumn() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(featureRequest("").getBytes(StandardCharsets.UTF_8));
         body.writeBytes("\n{\"type\":\"feature_request\",\"aws_region\":\"".getBytes(StandardCharsets.UTF_8));
         body.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
         body.writeBytes("\"}".getBytes(StandardCharsets.UTF_8));
 
-        Violation violation = violation(Decoding.DECODER.decode(body.toByteArray(), BodyFormat.NDJSON, NOW));
+        DecodeResult.Rejected rejected = rejected(Decoding.DECODER.decode(body.toByteArray(), BodyFormat.NDJSON, NOW));
 
-        assertThat(violation.index()).isEqualTo(1);
-        assertThat(violation.field()).isNull();
-        assertThat(violation.message()).startsWith("Invalid UTF-8 middle byte 0x28 (line 2, column ");
+        assertThat(rejected.violations()).singleElement().satisfies(violation -> {
+            assertThat(violation.index()).isEqualTo(1);
+            assertThat(violation.field()).isNull();
+            assertThat(violation.message()).isEqualTo("invalid UTF-8: incomplete sequence (lead byte 0xC3) (line 2, column 41)");
+        });
+        assertThat(rejected.error()).isEqualTo("malformed JSON at line 2, column 41: invalid UTF-8: incomplete sequence (lead byte 0xC3)");
     }
 
     @Test
@@ -138,11 +141,12 @@ class EventDecoderMalformedInputTest {
     }
 
     @Test
-    void anUnsupportedByteOrderIsAnUnreadableBody() {
+    void aUtf32BodyIsRefusedAsNotUtf8() {
         DecodeResult.Rejected rejected = rejected(Decoding.DECODER.decode(new byte[] {0, 0x7b, 0, 0, 0x7d}, BodyFormat.NDJSON, NOW));
 
-        assertThat(rejected.error()).startsWith("unreadable body: Unsupported UCS-4 endianness");
-        assertThat(rejected.violations()).singleElement().extracting(Violation::index).isEqualTo(0);
+        assertThat(rejected.error()).isEqualTo("malformed JSON at line 1, column 1: invalid UTF-8: "
+                + "a zero byte at offset 0: the body must be UTF-8 JSON, not UTF-16 or UTF-32");
+        assertThat(rejected.violations()).singleElement().extracting(Violation::index).isEqualTo(-1);
     }
 
     @Test

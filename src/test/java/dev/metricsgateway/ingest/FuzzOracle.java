@@ -2,7 +2,6 @@ package dev.metricsgateway.ingest;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +18,11 @@ import java.util.Set;
  * nesting depth 64, at most 10,000 items in an array field, and the limits of the JSON library
  * (numbers of at most 1,000 digits, keys of at most 50,000 characters).
  *
- * <p>Some inputs are outside the contract but accepted by Jackson, the decoder's parser; the
- * oracle recognizes them as {@link Leniency leniencies} and judges the rest of the body as Jackson
- * reads it, so a test can tell "the decoder accepted something the contract forbids, in a known
- * way" from a real disagreement.
+ * <p>It is strict where Jackson, the decoder's parser, is lenient, so that a decoder relying on
+ * Jackson alone fails the fuzz test: UTF-8 is RFC 3629's (no overlong forms, no surrogates, nothing
+ * above U+10FFFF, no 0xFF bytes anywhere, no UTF-16 or UTF-32 body), and NDJSON has one value per
+ * line (two root values need a line break between them). A UTF-8 byte order mark at the start is
+ * ignored, as RFC 8259 allows.
  *
  * <p>Stateless; {@link #judge} may be called from any thread.
  */
@@ -39,38 +39,6 @@ public final class FuzzOracle {
     /** Longest label value, in code points. */
     public static final int MAX_LABEL_CODE_POINTS = 128;
     private static final BigInteger MAX_EXACT_INTEGER = BigInteger.ONE.shiftLeft(53);
-
-    /** Ways in which Jackson reads more than the contract allows. */
-    public enum Leniency {
-        /** A UTF-8 sequence longer than needed (C0 80 for U+0000), decoded as its value. */
-        OVERLONG_UTF8,
-        /** A 4-byte sequence above U+10FFFF (F4 90 80 80, F5..F7 leads), decoded into surrogates. */
-        ABOVE_U10FFFF,
-        /** NDJSON: a root value directly followed by the next, with no whitespace between ({@code {}{}}). */
-        ADJACENT_ROOT_VALUES,
-        /**
-         * Unmodeled. The body starts like UTF-16 or UTF-32 (a zero byte among the first two, or a
-         * UTF-16 byte order mark): JSON must be UTF-8, but Jackson detects and reads the other encodings.
-         */
-        NON_UTF8_ENCODING,
-        /**
-         * Unmodeled. A UTF-8 encoded surrogate (ED A0 80) in a string value: Jackson rejects it in
-         * the values it reads, but not in those it skips (undeclared fields).
-         */
-        SURROGATE_IN_VALUE,
-        /**
-         * Unmodeled. A 0xFF byte in a key: Jackson pads the last 4-byte group of a key with 0xFF
-         * bytes when it looks the key up among the keys it has seen, so a key with 0xFF bytes just
-         * before its last one to three bytes is read as the known key ({@code "latency_seco\xFFnds"}
-         * as {@code latency_seconds}), and rejected only when no such key was seen before.
-         */
-        FF_BYTE_IN_KEY;
-
-        /** Whether the oracle can tell what Jackson makes of a body that relies on this leniency. */
-        public boolean modeled() {
-            return this == OVERLONG_UTF8 || this == ABOVE_U10FFFF || this == ADJACENT_ROOT_VALUES;
-        }
-    }
 
     /** Kinds of declared fields. */
     enum Kind { LABEL, NUMBER, INTEGER, EPOCH_MILLIS, ARRAY }
@@ -126,23 +94,11 @@ public final class FuzzOracle {
     /**
      * The judgement of one body.
      *
-     * @param valid      whether every event is valid, reading the body as Jackson does (leniencies included)
-     * @param events     the expected events when valid
-     * @param leniencies the leniencies the body relies on; {@code valid && leniencies.isEmpty()} is
-     *                   the contract's own verdict
-     * @param reason     why the body is invalid (the first problem found), for failure messages
+     * @param valid  whether the contract accepts the body: every event valid
+     * @param events the expected events when valid
+     * @param reason why the body is invalid (the first problem found), for failure messages
      */
-    public record Verdict(boolean valid, List<ExpectedEvent> events, Set<Leniency> leniencies, String reason) {
-
-        /** Whether the contract, read strictly, accepts the body. */
-        public boolean strictlyValid() {
-            return valid && leniencies.isEmpty();
-        }
-
-        /** Whether the oracle could judge the body as Jackson reads it. */
-        public boolean modeled() {
-            return leniencies.stream().allMatch(Leniency::modeled);
-        }
+    public record Verdict(boolean valid, List<ExpectedEvent> events, String reason) {
     }
 
     private FuzzOracle() {
@@ -150,27 +106,25 @@ public final class FuzzOracle {
 
     /** Judges {@code body} sent as {@code format} at {@code nowMillis}. */
     public static Verdict judge(byte[] body, BodyFormat format, long nowMillis, long maxFutureSkewMillis) {
-        Set<Leniency> leniencies = EnumSet.noneOf(Leniency.class);
         if (body.length >= 2 && (body[0] == 0 || body[1] == 0
                 || (body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe)) {
-            leniencies.add(Leniency.NON_UTF8_ENCODING);
-            return new Verdict(false, List.of(), leniencies, "not UTF-8 (looks like UTF-16 or UTF-32)");
+            return new Verdict(false, List.of(), "not UTF-8 (looks like UTF-16 or UTF-32)");
         }
         List<Node> roots;
         try {
-            roots = new Parser(body, format, leniencies).body();
+            roots = new Parser(body, format).body();
         } catch (Invalid e) {
-            return new Verdict(false, List.of(), leniencies, e.getMessage());
+            return new Verdict(false, List.of(), e.getMessage());
         }
         List<ExpectedEvent> events = new ArrayList<>();
         for (int i = 0; i < roots.size(); i++) {
             try {
                 events.add(event(roots.get(i), nowMillis, maxFutureSkewMillis));
             } catch (Invalid e) {
-                return new Verdict(false, List.of(), leniencies, "event " + i + ": " + e.getMessage());
+                return new Verdict(false, List.of(), "event " + i + ": " + e.getMessage());
             }
         }
-        return new Verdict(true, events, leniencies, null);
+        return new Verdict(true, events, null);
     }
 
     // ---------------------------------------------------------------- the contract's rules
@@ -345,14 +299,12 @@ public final class FuzzOracle {
     private static final class Parser {
         private final byte[] in;
         private final BodyFormat format;
-        private final Set<Leniency> leniencies;
         private int at;
         private int depth;
 
-        Parser(byte[] in, BodyFormat format, Set<Leniency> leniencies) {
+        Parser(byte[] in, BodyFormat format) {
             this.in = in;
             this.format = format;
-            this.leniencies = leniencies;
             // RFC 8259 section 8.1: a parser MAY ignore a byte order mark at the start.
             if (in.length >= 3 && (in[0] & 0xff) == 0xef && (in[1] & 0xff) == 0xbb && (in[2] & 0xff) == 0xbf) {
                 at = 3;
@@ -363,18 +315,20 @@ public final class FuzzOracle {
         List<Node> body() throws Invalid {
             List<Node> elements = new ArrayList<>();
             if (format == BodyFormat.NDJSON) {
-                boolean separated = true;
+                // One value per line: a line feed (or a carriage return, which Jackson also counts
+                // as a line break) must stand between two root values.
+                boolean newLine = true;
                 for (skipWhitespace(); at < in.length; ) {
-                    if (!separated) {
-                        leniencies.add(Leniency.ADJACENT_ROOT_VALUES);
+                    if (!newLine) {
+                        throw new Invalid(in[at - 1] == '}' || in[at - 1] == ']' || in[at - 1] == '"'
+                                ? "two root values on one line at " + at : "a root-level value must be followed by whitespace at " + at);
                     }
-                    Node value = value();
-                    elements.add(value);
+                    elements.add(value());
                     int before = at;
                     skipWhitespace();
-                    separated = at > before;
-                    if (!separated && value instanceof NumberNode && at < in.length) {
-                        throw new Invalid("a root-level number must be followed by whitespace");
+                    newLine = false;
+                    for (int i = before; i < at; i++) {
+                        newLine |= in[i] == '\n' || in[i] == '\r';
                     }
                 }
                 return elements;
@@ -402,7 +356,7 @@ public final class FuzzOracle {
             return switch (c) {
                 case '{' -> object();
                 case '[' -> array();
-                case '"' -> new StringNode(string(false));
+                case '"' -> new StringNode(string());
                 case 't' -> literal("true");
                 case 'f' -> literal("false");
                 case 'n' -> literal("null");
@@ -430,7 +384,7 @@ public final class FuzzOracle {
                 if (peek() != '"') {
                     throw new Invalid("expected a key at " + at);
                 }
-                String key = string(true);
+                String key = string();
                 if (key.length() > MAX_KEY_LENGTH) {
                     throw new Invalid("key longer than " + MAX_KEY_LENGTH);
                 }
@@ -541,7 +495,7 @@ public final class FuzzOracle {
             return new NumberNode(new String(in, start, at - start, java.nio.charset.StandardCharsets.US_ASCII));
         }
 
-        private String string(boolean key) throws Invalid {
+        private String string() throws Invalid {
             at++; // the opening quote
             StringBuilder text = new StringBuilder();
             while (true) {
@@ -561,7 +515,7 @@ public final class FuzzOracle {
                     text.append((char) c);
                     at++;
                 } else {
-                    utf8(text, key);
+                    utf8(text);
                 }
             }
         }
@@ -594,14 +548,11 @@ public final class FuzzOracle {
         }
 
         /**
-         * One multi-byte UTF-8 sequence (RFC 3629). Overlong forms and 4-byte sequences beyond
-         * U+10FFFF are invalid; they are recorded as leniencies and decoded as Jackson decodes them.
+         * One multi-byte UTF-8 sequence (RFC 3629). Overlong forms, surrogates and 4-byte sequences
+         * beyond U+10FFFF are invalid.
          */
-        private void utf8(StringBuilder text, boolean key) throws Invalid {
+        private void utf8(StringBuilder text) throws Invalid {
             int lead = in[at] & 0xff;
-            if (lead == 0xff && key) {
-                leniencies.add(Leniency.FF_BYTE_IN_KEY);
-            }
             int length;
             int value;
             if (lead >= 0xc0 && lead <= 0xdf) {
@@ -625,25 +576,15 @@ public final class FuzzOracle {
             at += length;
             int shortest = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
             if (value < shortest) {
-                leniencies.add(Leniency.OVERLONG_UTF8);
+                throw new Invalid("overlong UTF-8 sequence");
             }
             if (length == 3 && value >= 0xd800 && value <= 0xdfff) {
-                if (!key) {
-                    leniencies.add(Leniency.SURROGATE_IN_VALUE);
-                }
                 throw new Invalid("UTF-8 encoded surrogate");
             }
-            if (length < 4) {
-                text.append((char) value);
-                return;
-            }
             if (value > 0x10ffff) {
-                leniencies.add(Leniency.ABOVE_U10FFFF);
+                throw new Invalid("UTF-8 sequence above U+10FFFF");
             }
-            // As Jackson splits it: subtract 0x10000, OR the high bits onto 0xD800 and the low ten onto
-            // 0xDC00 (for an overlong form the difference is negative and the high unit lands near 0xFFC0).
-            int offset = value - 0x10000;
-            text.append((char) (0xd800 | offset >> 10)).append((char) (0xdc00 | offset & 0x3ff));
+            text.appendCodePoint(value);
         }
 
         private void skipWhitespace() {

@@ -135,4 +135,18 @@ class ServeStartupErrorsIT {
         assertThat(run.stdout()).doesNotContain("listening on").doesNotContain("API Key");
         assertThat(Files.readAllBytes(store)).isEqualTo(corrupt);
     }
+
+    @Test
+    void anUnreadableServiceAccountStoreStopsTheStartAndIsLeftAsItIs() throws IOException {
+        // A directory where the file belongs: unreadable even for root, who ignores file modes.
+        Path store = dataDir().resolve("service-accounts.json");
+        Path inside = Files.createDirectories(store).resolve("kept");
+        Files.writeString(inside, "whatever was there");
+
+        JarProcesses.Completed run = serve(Map.of());
+
+        assertRefusedBeforeListening(run);
+        assertThat(run.stderr()).contains(store.toString()).contains("cannot read the service-account store");
+        assertThat(inside).hasContent("whatever was there");
+    }
 }

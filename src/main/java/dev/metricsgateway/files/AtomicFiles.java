@@ -1,4 +1,4 @@
-package dev.metricsgateway.checkpoint;
+package dev.metricsgateway.files;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,9 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Crash-safe replacement of a file, the way the service-account store writes: the new content
- * goes to a temporary file in the same directory, is forced to disk, atomically renamed over the
- * old file, and the directory is fsynced. A reader (or a process restarted after {@code kill -9}
+ * Crash-safe replacement of a file, as the service-account store and the checkpoint write theirs:
+ * the new content goes to a temporary file in the same directory, is forced to disk, atomically
+ * renamed over the old file, and the directory is fsynced before {@link #replace} returns. A reader (or a process restarted after {@code kill -9}
  * or a power cut) sees the old content or the new, never a mix; a failed write leaves the old file
  * as it was and removes its temporary file.
  *

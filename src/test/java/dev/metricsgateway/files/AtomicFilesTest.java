@@ -1,4 +1,4 @@
-package dev.metricsgateway.checkpoint;
+package dev.metricsgateway.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The crash-safe replacement the checkpoint file is written with. */
-class CheckpointAtomicFilesTest {
+/** The crash-safe replacement the service-account store and the checkpoint file are written with. */
+class AtomicFilesTest {
 
     @TempDir
     Path dir;
