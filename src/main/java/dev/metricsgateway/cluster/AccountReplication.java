@@ -1,6 +1,7 @@
 package dev.metricsgateway.cluster;
 
 import dev.metricsgateway.auth.ServiceAccountStore;
+import dev.metricsgateway.files.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,11 +11,9 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -154,23 +153,13 @@ final class AccountReplication {
         }
     }
 
-    /** As the store writes it: under its lock file, a temporary file fsynced, then renamed over it. */
+    /** As the store writes it: under its lock file, replaced atomically ({@link AtomicFiles}). */
     private void writeLocal(byte[] content) {
-        Path temp = file.resolveSibling(ServiceAccountStore.FILE_NAME + ".cluster.tmp");
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 lockChannel.lock(); // released when the channel closes
-                try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                    out.write(java.nio.ByteBuffer.wrap(content));
-                    out.force(true);
-                }
-                try {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFiles.replace(file, out -> out.write(content));
             }
         } catch (OverlappingFileLockException e) {
             // The store of this very process is writing: the next sync sees its change and publishes it first.

@@ -1,14 +1,13 @@
 package dev.metricsgateway.cluster;
 
+import dev.metricsgateway.files.AtomicFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -20,7 +19,8 @@ import java.util.Set;
  * aggregation checkpoint, and which other incarnations' states it may hold (absorbed). Written
  * before the engine takes in an absorbed state, so the file always names at least what the
  * checkpoint holds; read when the member starts again, to tell whether its checkpoint overlaps
- * state the cluster already holds. Replaced atomically; not thread-safe (one writer: the member).
+ * state the cluster already holds. Replaced atomically ({@link AtomicFiles}); thread-safe through
+ * the member's monitor, its one writer.
  */
 final class MemberFile {
 
@@ -77,13 +77,7 @@ final class MemberFile {
                 + "absorbed=" + String.join(",", content.absorbed()) + "\n";
         try {
             Files.createDirectories(file.getParent());
-            Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.replace(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
         }
