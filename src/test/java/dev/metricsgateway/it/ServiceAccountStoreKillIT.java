@@ -65,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stdout at once, and the lines still in the pipe are gone. Under load they were the child's last
  * lines, such as {@code deleting X} followed by {@code deleted X}; without them the account X,
  * rightly deleted, was reported as an acknowledged account missing from the store. A read that
- * fails now fails the test instead of passing for the end of the output.
+ * fails fails the test; it is never taken for the end of the output.
  *
  * <p>Each child's JVM is started during the round before its own and waits for a {@code go} line
  * on stdin before it opens the store, so JVM start-up stays out of the rounds' critical path;
