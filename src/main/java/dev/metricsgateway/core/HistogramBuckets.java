@@ -88,8 +88,11 @@ final class HistogramBuckets {
         return low;
     }
 
-    /** The position of the first entry of bucket {@code index} or after it, among {@code size} entries. */
-    private static int search(long[] entries, int size, int index) {
+    /**
+     * The position of bucket {@code index} among the {@code size} entries, or {@code -(insertion
+     * point) - 1} when it has none, as {@link Arrays#binarySearch} answers.
+     */
+    static int find(long[] entries, int size, int index) {
         long key = (long) index << 48;
         int low = 0;
         int high = size;
@@ -101,34 +104,33 @@ final class HistogramBuckets {
                 high = middle;
             }
         }
-        return low;
+        return low < size && indexOfEntry(entries[low]) == index ? low : -low - 1;
     }
 
     /**
      * Adds {@code count} to bucket {@code index} of {@code entries}, which hold {@code size}
-     * entries; returns the array (a new one when it had to grow). The caller tracks the size: it
-     * grows by one when the bucket was new (see {@link #holds}).
+     * entries; returns the array (a new one when it had to grow). The entries grow by one when
+     * {@link #find} did not find the bucket.
      */
     static long[] add(long[] entries, int size, int index, long count) {
-        int at = search(entries, size, index);
-        if (at < size && indexOfEntry(entries[at]) == index) {
+        int at = find(entries, size, index);
+        if (at >= 0) {
             entries[at] += count;
             return entries;
         }
+        return insert(entries, size, -at - 1, (long) index << 48 | count);
+    }
+
+    /** Inserts {@code entry} at {@code at} of the {@code size} entries; returns the array (a new one when it had to grow). */
+    static long[] insert(long[] entries, int size, int at, long entry) {
         long[] target = entries;
         if (size == entries.length) {
             target = Arrays.copyOf(entries, Math.max(2, entries.length * 2));
-            Arrays.fill(target, size, target.length, FREE);
+            Arrays.fill(target, size + 1, target.length, FREE);
         }
         System.arraycopy(entries, at, target, at + 1, size - at);
-        target[at] = (long) index << 48 | count;
+        target[at] = entry;
         return target;
-    }
-
-    /** Whether bucket {@code index} is among the {@code size} entries. */
-    static boolean holds(long[] entries, int size, int index) {
-        int at = search(entries, size, index);
-        return at < size && indexOfEntry(entries[at]) == index;
     }
 
     /**
@@ -136,7 +138,7 @@ final class HistogramBuckets {
      * the entry when it reaches 0; returns the new size.
      */
     static int subtract(long[] entries, int size, int index, long count) {
-        int at = search(entries, size, index);
+        int at = find(entries, size, index);
         long left = countOfEntry(entries[at]) - count;
         if (left > 0) {
             entries[at] -= count;

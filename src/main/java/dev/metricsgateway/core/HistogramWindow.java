@@ -85,9 +85,11 @@ final class HistogramWindow extends SecondRing {
         seconds[slot] = entries == null
                 ? new long[] {(long) index << 48 | count}
                 : HistogramBuckets.add(entries, HistogramBuckets.size(entries), index, count);
-        boolean known = HistogramBuckets.holds(running, runningSize, index);
-        running = HistogramBuckets.add(running, runningSize, index, count);
-        if (!known) {
+        int at = HistogramBuckets.find(running, runningSize, index);
+        if (at >= 0) {
+            running[at] += count;
+        } else {
+            running = HistogramBuckets.insert(running, runningSize, -at - 1, (long) index << 48 | count);
             runningSize++;
         }
         runningTotal += count;
@@ -110,7 +112,7 @@ final class HistogramWindow extends SecondRing {
                 long[] held = seconds[position(second)];
                 for (int i = 0; held != null && i < held.length && held[i] != HistogramBuckets.FREE; i++) {
                     int index = HistogramBuckets.indexOfEntry(held[i]);
-                    boolean known = HistogramBuckets.holds(entries, size, index);
+                    boolean known = HistogramBuckets.find(entries, size, index) >= 0;
                     entries = HistogramBuckets.add(entries, size, index, HistogramBuckets.countOfEntry(held[i]));
                     size += known ? 0 : 1;
                     total += HistogramBuckets.countOfEntry(held[i]);

@@ -122,7 +122,11 @@ abstract class MetricAggregator<S extends SeriesState> {
         }
         LabelValues key = labelValuesOf(input);
         while (true) {
-            S state = series.computeIfAbsent(key, k -> newState());
+            // get first: the usual case, an existing series, then allocates no mapping function
+            S state = series.get(key);
+            if (state == null) {
+                state = series.computeIfAbsent(key, k -> newState());
+            }
             synchronized (state) {
                 if (!state.evicted && state.lastEventMillis != Long.MIN_VALUE
                         && nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {

@@ -81,11 +81,40 @@ final class PackedColumn {
     /** Σ of the {@code count} positions from {@code from} on, wrapping at the end, added in that order. */
     double sum(int from, int count) {
         int length = length();
-        double total = 0;
-        int position = from;
-        for (int i = 0; i < count; i++) {
-            total += get(position);
-            position = position + 1 == length ? 0 : position + 1;
+        int first = Math.min(count, length - from);
+        double total = sumRange(from, first, 0);
+        return first == count ? total : sumRange(0, count - first, total);
+    }
+
+    /** One loop per width: the scrape sums every gauge's window, so no switch per value. */
+    private double sumRange(int from, int count, double start) {
+        double total = start;
+        int to = from + count;
+        switch (kind) {
+            case BYTES -> {
+                byte[] array = (byte[]) values;
+                for (int i = from; i < to; i++) {
+                    total += array[i];
+                }
+            }
+            case SHORTS -> {
+                short[] array = (short[]) values;
+                for (int i = from; i < to; i++) {
+                    total += array[i];
+                }
+            }
+            case INTS -> {
+                int[] array = (int[]) values;
+                for (int i = from; i < to; i++) {
+                    total += array[i];
+                }
+            }
+            default -> {
+                double[] array = (double[]) values;
+                for (int i = from; i < to; i++) {
+                    total += array[i];
+                }
+            }
         }
         return total;
     }
