@@ -105,39 +105,36 @@ final class TextExposition {
             labelNames[i] = ascii(spec.labels().get(order[i]).name() + "=\"");
         }
         byte[] name = ascii(spec.name());
+        Bytes labels = new Bytes(256);
         for (SeriesSample sample : inClientJavaOrder(family.samples(), order)) {
-            List<String> values = sample.labelValues();
+            // the label part, rendered once per series: a summary writes it on seven lines
+            labels.reset();
+            writeLabels(labels, labelNames, order, sample.labelValues());
+            boolean hasLabels = order.length > 0;
             if (sample instanceof GaugeSample gauge) {
                 out.bytes(name);
-                if (order.length > 0) {
-                    out.ascii("{");
-                    writeLabels(out, labelNames, order, values);
-                    out.ascii("}");
+                if (hasLabels) {
+                    out.ascii("{").bytes(labels).ascii("}");
                 }
                 out.ascii(" ").number(gauge.value()).bytes(timestamp);
             } else {
                 SummarySample point = (SummarySample) sample;
                 for (int q = 0; q < QUANTILE_LABELS.length; q++) {
-                    out.bytes(name).ascii("{");
-                    writeLabels(out, labelNames, order, values);
-                    if (order.length > 0) {
+                    out.bytes(name).ascii("{").bytes(labels);
+                    if (hasLabels) {
                         out.ascii(",");
                     }
                     out.bytes(QUANTILE_LABELS[q]).ascii("} ").number(point.quantileValue(q)).bytes(timestamp);
                 }
                 out.bytes(name).ascii("_count");
-                if (order.length > 0) {
-                    out.ascii("{");
-                    writeLabels(out, labelNames, order, values);
-                    out.ascii("}");
+                if (hasLabels) {
+                    out.ascii("{").bytes(labels).ascii("}");
                 }
                 out.ascii(" ").ascii(Long.toString(point.count())).bytes(timestamp);
                 if (!Double.isNaN(point.sum())) {
                     out.bytes(name).ascii("_sum");
-                    if (order.length > 0) {
-                        out.ascii("{");
-                        writeLabels(out, labelNames, order, values);
-                        out.ascii("}");
+                    if (hasLabels) {
+                        out.ascii("{").bytes(labels).ascii("}");
                     }
                     out.ascii(" ").number(point.sum()).bytes(timestamp);
                 }
@@ -166,17 +163,12 @@ final class TextExposition {
         return Arrays.stream(positions).mapToInt(Integer::intValue).toArray();
     }
 
-    /** The samples sorted by their label values in sorted-name order; the core's order already is when names come sorted. */
+    /**
+     * The samples sorted by their label values in sorted-name order, as client_java orders data
+     * points. The core usually delivers them so (then this is one pass over them); otherwise sorted here.
+     */
     private static List<SeriesSample> inClientJavaOrder(List<SeriesSample> samples, int[] order) {
-        boolean identity = true;
-        for (int i = 0; i < order.length; i++) {
-            identity &= order[i] == i;
-        }
-        if (identity) {
-            return samples;
-        }
-        List<SeriesSample> sorted = new ArrayList<>(samples);
-        sorted.sort((a, b) -> {
+        Comparator<SeriesSample> byLabels = (a, b) -> {
             for (int position : order) {
                 int result = a.labelValues().get(position).compareTo(b.labelValues().get(position));
                 if (result != 0) {
@@ -184,8 +176,15 @@ final class TextExposition {
                 }
             }
             return 0;
-        });
-        return sorted;
+        };
+        for (int i = 1; i < samples.size(); i++) {
+            if (byLabels.compare(samples.get(i - 1), samples.get(i)) > 0) {
+                List<SeriesSample> sorted = new ArrayList<>(samples);
+                sorted.sort(byLabels);
+                return sorted;
+            }
+        }
+        return samples;
     }
 
     /** client_java's {@code writePrometheusTimestamp} (in ms) and {@code writeOpenMetricsTimestamp}. */
@@ -234,20 +233,42 @@ final class TextExposition {
 
         /**
          * {@code text} escaped: backslash and newline always, the double quote when {@code quotes}
-         * (label values and OpenMetrics help; text 0.0.4 help leaves quotes alone).
+         * (label values and OpenMetrics help; text 0.0.4 help leaves quotes alone). One pass for
+         * ASCII; from the first other char on, through {@link String#getBytes} (UTF-8, an unpaired
+         * surrogate as {@code ?}, as client_java's OutputStreamWriter writes it).
          */
         void escaped(String text, boolean quotes) {
-            int start = 0;
-            for (int i = 0; i < text.length(); i++) {
+            int length = text.length();
+            ensure(2 * length);
+            for (int i = 0; i < length; i++) {
                 char c = text.charAt(i);
-                String escape = c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '"' && quotes ? "\\\"" : null;
-                if (escape != null) {
-                    ascii(text.substring(start, i));
-                    ascii(escape);
-                    start = i + 1;
+                if (c >= 0x80) {
+                    StringBuilder rest = new StringBuilder(length - i + 8);
+                    for (int j = i; j < length; j++) {
+                        char d = text.charAt(j);
+                        rest.append(d == '\\' ? "\\\\" : d == '\n' ? "\\n" : d == '"' && quotes ? "\\\"" : String.valueOf(d));
+                    }
+                    bytes(rest.toString().getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                if (c == '\\' || c == '\n' || c == '"' && quotes) {
+                    buffer[size++] = '\\';
+                    buffer[size++] = (byte) (c == '\n' ? 'n' : c);
+                } else {
+                    buffer[size++] = (byte) c;
                 }
             }
-            ascii(start == 0 ? text : text.substring(start));
+        }
+
+        Bytes bytes(Bytes other) {
+            ensure(other.size);
+            System.arraycopy(other.buffer, 0, buffer, size, other.size);
+            size += other.size;
+            return this;
+        }
+
+        void reset() {
+            size = 0;
         }
 
         Bytes number(double value) {

@@ -96,9 +96,17 @@ class TextExpositionDifferentialTest {
             for (List<String> values : labelSets) {
                 samples.add(spec.type() == MetricType.GAUGE ? new GaugeSample(values, randomNumber(random)) : randomSummary(values, random));
             }
-            // the core's order: label values in the catalog's label order
+            // either the core's order (values in the order of the sorted label names) or the
+            // catalog's label order, which the writer must sort itself
+            List<Integer> positions = new ArrayList<>();
+            for (int i = 0; i < spec.labels().size(); i++) {
+                positions.add(i);
+            }
+            if (random.nextBoolean()) {
+                positions.sort(Comparator.comparing(i -> spec.labels().get(i).name()));
+            }
             samples.sort((a, b) -> {
-                for (int i = 0; i < a.labelValues().size(); i++) {
+                for (int i : positions) {
                     int order = a.labelValues().get(i).compareTo(b.labelValues().get(i));
                     if (order != 0) {
                         return order;
