@@ -242,7 +242,7 @@ public final class CorePerf {
         engine.apply(batch, now);
         int live = engine.seriesCountByMetric().values().stream().mapToInt(Integer::intValue).sum();
         ExpositionWriter writer = new ExpositionWriter(true);
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round < 6; round++) {
             long started = System.nanoTime();
             GatewaySnapshot snapshot = engine.snapshot(now);
             long snapshotNs = System.nanoTime() - started;
