@@ -25,7 +25,7 @@ import java.util.Random;
  * <pre>
  * ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * CP=target/test-classes:target/classes:$(cat target/cp.txt)
- * java -Xmx8g -cp $CP dev.metricsgateway.core.perf.CorePerf memory  rate|max|mean|summary  one|dense  SERIES
+ * java -Xmx8g -cp $CP dev.metricsgateway.core.perf.CorePerf memory  rate|max|mean|summary[-fractional]  one|dense  SERIES
  * java -Xmx8g -cp $CP dev.metricsgateway.core.perf.CorePerf apply   SERIES [EVENTS]
  * java -Xmx8g -cp $CP dev.metricsgateway.core.perf.CorePerf scrape  SERIES
  * </pre>
@@ -91,7 +91,10 @@ public final class CorePerf {
         return keys;
     }
 
-    private static void memory(String type, String regime, int series) {
+    private static void memory(String typeArgument, String regime, int series) {
+        // "rate-fractional", "mean-fractional": values with a fractional part (ages in seconds), stored as doubles
+        boolean fractional = typeArgument.endsWith("-fractional");
+        String type = typeArgument.replace("-fractional", "");
         long before = usedHeapAfterGc();
         String[] keys = keys(series); // counted: a series keeps its label strings
         AggregationEngine engine = new AggregationEngine(perfCatalog(), WindowSettings.defaults());
@@ -103,7 +106,8 @@ public final class CorePerf {
             now = NOW + second * 1000L;
             for (int i = 0; i < series; i++) {
                 // latencies of 1 µs .. 1 s, log-uniform: a realistic spread of distinct histogram buckets
-                double value = type.equals("summary") ? Math.pow(10, -6 + 6 * random.nextDouble()) : random.nextInt(1000);
+                double value = type.equals("summary") ? Math.pow(10, -6 + 6 * random.nextDouble())
+                        : fractional ? random.nextInt(100_000) / 1000.0 : random.nextInt(1000);
                 batch.add(perfEvent(engine, type, now, keys[i], value));
                 if (batch.size() == 1000) {
                     engine.apply(batch, now);
@@ -116,7 +120,7 @@ public final class CorePerf {
         long after = usedHeapAfterGc();
         int live = engine.seriesCountByMetric().get("perf_" + type + "_metric");
         System.out.printf(Locale.ROOT, "memory %-7s %-5s %,9d series: %,8.0f bytes/series (heap %,d MB; the snapshot still sees %d series)%n",
-                type, regime, live, (after - before) / (double) live, (after - before) >> 20,
+                typeArgument, regime, live, (after - before) / (double) live, (after - before) >> 20,
                 engine.snapshot(now).families().stream().mapToInt(f -> f.samples().size()).sum());
     }
 
@@ -244,16 +248,21 @@ public final class CorePerf {
         ExpositionWriter writer = new ExpositionWriter(true);
         for (int round = 0; round < 6; round++) {
             long started = System.nanoTime();
+            long cpuStarted = threadCpu();
             GatewaySnapshot snapshot = engine.snapshot(now);
             long snapshotNs = System.nanoTime() - started;
+            long snapshotCpu = threadCpu() - cpuStarted;
             started = System.nanoTime();
+            cpuStarted = threadCpu();
             byte[] text = writer.write(snapshot, ExpositionFormat.PROMETHEUS_TEXT);
             long textNs = System.nanoTime() - started;
+            long textCpu = threadCpu() - cpuStarted;
             started = System.nanoTime();
             byte[] openMetrics = writer.write(engine.snapshot(now), ExpositionFormat.OPENMETRICS_TEXT);
             long omNs = System.nanoTime() - started;
-            System.out.printf(Locale.ROOT, "scrape %,9d series round %d: snapshot %6.0f ms; snapshot+text %6.0f ms (%,d bytes); snapshot+openmetrics %6.0f ms (%,d bytes)%n",
-                    live, round, snapshotNs / 1e6, (snapshotNs + textNs) / 1e6, text.length, omNs / 1e6, openMetrics.length);
+            System.out.printf(Locale.ROOT, "scrape %,9d series round %d: snapshot %6.0f ms (cpu %6.0f); snapshot+text %6.0f ms (cpu %6.0f, %,d bytes); snapshot+openmetrics %6.0f ms (%,d bytes)%n",
+                    live, round, snapshotNs / 1e6, snapshotCpu / 1e6, (snapshotNs + textNs) / 1e6, (snapshotCpu + textCpu) / 1e6,
+                    text.length, omNs / 1e6, openMetrics.length);
         }
     }
 
