@@ -242,6 +242,13 @@ final class HistogramWindow extends SecondRing {
             if (slot < 0) {
                 continue;
             }
+            // Counts share a long with the bucket index: W seconds of them must still fit in 48 bits.
+            long maxCount = HistogramBuckets.COUNT_MASK / window();
+            for (HistogramIterationValue value : histogram.recordedValues()) {
+                if (value.getCountAtValueIteratedTo() > maxCount) {
+                    throw CheckpointException.corrupt(value.getCountAtValueIteratedTo() + ": not a possible count of one bucket in one second");
+                }
+            }
             for (HistogramIterationValue value : histogram.recordedValues()) {
                 addAt(slot, HistogramBuckets.indexOf(value.getValueIteratedTo()), value.getCountAtValueIteratedTo());
             }

@@ -200,6 +200,25 @@ class WindowOracleTest {
     }
 
     @Test
+    void aCheckpointedHistogramCountTooLargeToPackIsCorrupt() {
+        org.HdrHistogram.PackedHistogram histogram = new org.HdrHistogram.PackedHistogram(HistogramWindow.SIGNIFICANT_DIGITS);
+        histogram.recordValueWithCount(1_000, HistogramBuckets.COUNT_MASK / 300 + 1);
+        StateWriter out = new StateWriter();
+        out.writeVarLong(1);
+        out.writeSignedVarLong(0);
+        out.writeHistogram(histogram);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            out.writeTo(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HistogramWindow(300).readBuckets(new StateReader(bytes.toByteArray()), BASE))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("not a possible count");
+    }
+
+    @Test
     void wholeNumbersTakeTheNarrowestWidthAndReadBackExactly() {
         PackedColumn column = new PackedColumn(4);
         column.set(0, 127);
