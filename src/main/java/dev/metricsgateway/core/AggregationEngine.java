@@ -99,25 +99,31 @@ public final class AggregationEngine {
         long oldestLiveSecond = Math.floorDiv(nowMillis, 1000) - settings.windowSeconds() + 1;
         List<Event> live = new ArrayList<>(events.size());
         int[] batchIndex = new int[events.size()];
+        // Each event's plan, looked up once (an IdentityHashMap lookup per event and pass showed in profiles).
+        List<List<MetricAggregator<?>>> livePlans = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
-            if (!plansBySchema.containsKey(event.schema())) {
+            List<MetricAggregator<?>> plan = plansBySchema.get(event.schema());
+            if (plan == null) {
                 throw new IllegalArgumentException(event.schema() + ": not a schema of this engine");
             }
             if (Math.floorDiv(event.timeMillis(), 1000) >= oldestLiveSecond) {
                 batchIndex[live.size()] = i;
                 live.add(event);
+                livePlans.add(plan);
             }
         }
-        Admission admitted = admission.admit(live, batchIndex, event -> plansBySchema.get(event.schema()));
+        Admission admitted = admission.admit(live, batchIndex, livePlans);
         if (admitted instanceof CardinalityRejection rejection) {
             return ApplyResult.refused(rejection);
         }
         try {
-            for (Event event : live) {
+            for (int e = 0; e < live.size(); e++) {
+                Event event = live.get(e);
                 long placedMillis = Math.min(event.timeMillis(), nowMillis);
-                for (MetricAggregator<?> aggregator : plansBySchema.get(event.schema())) {
-                    aggregator.record(event, placedMillis, nowMillis);
+                List<MetricAggregator<?>> plan = livePlans.get(e);
+                for (int m = 0; m < plan.size(); m++) {
+                    plan.get(m).record(event, placedMillis, nowMillis);
                 }
             }
         } finally {

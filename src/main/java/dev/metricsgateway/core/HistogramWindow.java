@@ -1,21 +1,22 @@
 package dev.metricsgateway.core;
 
-import org.HdrHistogram.AbstractHistogram;
-import org.HdrHistogram.Histogram;
+import java.util.Arrays;
+import java.util.BitSet;
+import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.PackedHistogram;
 
 /**
- * Windowed distribution: one HdrHistogram per second, created on the first value of that second
- * and reset when the slot is reused. {@link PackedHistogram} stores only non-empty buckets, so a
- * second with a handful of latencies costs a few hundred bytes rather than the tens of KB of a
- * full-range histogram.
+ * Windowed distribution: per second a sparse histogram ({@link HistogramBuckets}: only the
+ * buckets that hold values, a long each), plus a running histogram of the whole span kept up to
+ * date as values come in and seconds leave, so quantiles are read by one walk over the window's
+ * non-empty buckets instead of merging up to W histograms per scrape.
  *
  * <p>Values are recorded as integers in units of 1/{@link #RECORDED_PER_UNIT} (nanoseconds for
- * values in seconds); with {@link #SIGNIFICANT_DIGITS} = 2 HdrHistogram keeps each value within 1/128 of
- * its true size, inside the contract's 1 % quantile error. Not thread-safe: HdrHistogram does not
- * support concurrent recording, and the owning series state guards this window.
+ * values in seconds), bucketed as HdrHistogram does at {@link #SIGNIFICANT_DIGITS} = 2: each value
+ * is kept within 1/128 of its true size, inside the contract's 1 % quantile error. Quantiles are
+ * HdrHistogram's for the same values. Not thread-safe: the owning series state guards it.
  */
-final class HistogramWindow extends SecondBuckets {
+final class HistogramWindow extends SecondRing {
 
     static final int SIGNIFICANT_DIGITS = 2;
     /** Values are stored as integer multiples of 1/RECORDED_PER_UNIT of their unit: nanoseconds for seconds. */
@@ -23,8 +24,22 @@ final class HistogramWindow extends SecondBuckets {
     /** Larger values are clamped: far beyond any latency, and safely inside HdrHistogram's range. */
     static final long MAX_RECORDED = Long.MAX_VALUE / 4;
 
-    private final PackedHistogram[] histograms;
+    private static final long[][] NO_SECONDS = new long[0][];
+    private static final double[] QUANTILES = new double[Quantiles.count()];
+
+    static {
+        for (int i = 0; i < QUANTILES.length; i++) {
+            QUANTILES[i] = Quantiles.at(i);
+        }
+    }
+
     private final double recordedPerUnit;
+    /** By ring position: the second's sparse histogram, null when it holds none. */
+    private long[][] seconds = NO_SECONDS;
+    /** The sum of every second of the span. */
+    private long[] running = HistogramBuckets.NONE;
+    private int runningSize;
+    private long runningTotal;
 
     HistogramWindow(int windowSeconds) {
         this(windowSeconds, RECORDED_PER_UNIT);
@@ -32,7 +47,6 @@ final class HistogramWindow extends SecondBuckets {
 
     HistogramWindow(int windowSeconds, double recordedPerUnit) {
         super(windowSeconds);
-        this.histograms = new PackedHistogram[windowSeconds];
         this.recordedPerUnit = recordedPerUnit;
     }
 
@@ -50,19 +64,77 @@ final class HistogramWindow extends SecondBuckets {
     }
 
     void record(long second, double value) {
+        long previousNewest = newest();
         int slot = slotForWrite(second);
-        if (slot >= 0) {
-            histogramAt(slot).recordValue(toRecorded(value));
+        if (slot < 0) {
+            return;
         }
-    }
-
-    /** Adds the histograms of the window ending at {@code nowSecond} into {@code target}. */
-    void addWindowTo(Histogram target, long nowSecond) {
-        for (int slot = 0; slot < histograms.length; slot++) {
-            if (histograms[slot] != null && isLive(slot, nowSecond)) {
-                target.add(histograms[slot]);
+        if (previousNewest != EMPTY && second > previousNewest && previousNewest >= oldest()) {
+            // The previous newest second is complete: give back its free room.
+            int previous = position(previousNewest);
+            long[] entries = seconds[previous];
+            if (entries != null) {
+                seconds[previous] = HistogramBuckets.trimmed(entries, HistogramBuckets.size(entries));
             }
         }
+        addAt(slot, HistogramBuckets.indexOf(toRecorded(value)), 1);
+    }
+
+    private void addAt(int slot, int index, long count) {
+        long[] entries = seconds[slot];
+        seconds[slot] = entries == null
+                ? new long[] {(long) index << 48 | count}
+                : HistogramBuckets.add(entries, HistogramBuckets.size(entries), index, count);
+        int at = HistogramBuckets.find(running, runningSize, index);
+        if (at >= 0) {
+            running[at] += count;
+        } else {
+            running = HistogramBuckets.insert(running, runningSize, -at - 1, (long) index << 48 | count);
+            runningSize++;
+        }
+        runningTotal += count;
+    }
+
+    /**
+     * The value of each of the {@link Quantiles} over the window ending at {@code nowSecond}, NaN
+     * when the window holds no value. Seconds that left the window are dropped on the way.
+     */
+    double[] quantiles(long nowSecond) {
+        long[] entries = running;
+        int size = runningSize;
+        long total = runningTotal;
+        if (!isEmpty() && nowSecond < newest()) {
+            // Read at a time before the newest second (a racing writer's clock was ahead): merge the seconds of that window.
+            entries = HistogramBuckets.NONE;
+            size = 0;
+            total = 0;
+            for (long second = Math.max(oldest(), nowSecond - window() + 1); second <= nowSecond; second++) {
+                long[] held = seconds[position(second)];
+                for (int i = 0; held != null && i < held.length && held[i] != HistogramBuckets.FREE; i++) {
+                    int index = HistogramBuckets.indexOfEntry(held[i]);
+                    boolean known = HistogramBuckets.find(entries, size, index) >= 0;
+                    entries = HistogramBuckets.add(entries, size, index, HistogramBuckets.countOfEntry(held[i]));
+                    size += known ? 0 : 1;
+                    total += HistogramBuckets.countOfEntry(held[i]);
+                }
+            }
+        } else {
+            expire(nowSecond);
+            entries = running;
+            size = runningSize;
+            total = runningTotal;
+        }
+        double[] values = new double[QUANTILES.length];
+        if (total == 0) {
+            Arrays.fill(values, Double.NaN);
+            return values;
+        }
+        long[] recorded = new long[QUANTILES.length];
+        HistogramBuckets.quantiles(entries, size, total, QUANTILES, recorded);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = fromRecorded(recorded[i]);
+        }
+        return values;
     }
 
     long toRecorded(double value) {
@@ -75,42 +147,111 @@ final class HistogramWindow extends SecondBuckets {
         return recorded / recordedPerUnit;
     }
 
-    /** A scratch histogram that can hold the merge of any of these windows. */
-    static Histogram newMergeTarget() {
-        return new Histogram(SIGNIFICANT_DIGITS);
+    /** Distinct buckets of the window's running histogram, for tests. */
+    int runningBuckets() {
+        return runningSize;
     }
 
-    private PackedHistogram histogramAt(int slot) {
-        PackedHistogram histogram = histograms[slot];
-        if (histogram == null) {
-            histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
-            histograms[slot] = histogram;
+    @Override
+    void allocate(int capacity) {
+        seconds = new long[capacity][];
+    }
+
+    @Override
+    void relayout(int oldCapacity, int newCapacity, long from, long to) {
+        long[][] moved = new long[newCapacity][];
+        for (long second = from; second <= to; second++) {
+            moved[(int) Math.floorMod(second, (long) newCapacity)] = seconds[(int) Math.floorMod(second, (long) oldCapacity)];
         }
-        return histogram;
+        seconds = moved;
     }
 
     @Override
-    void clearSlot(int slot) {
-        if (histograms[slot] != null) {
-            histograms[slot].reset();
+    void clearSlot(int position) {
+        long[] entries = seconds[position];
+        if (entries == null) {
+            return;
+        }
+        for (int i = 0; i < entries.length && entries[i] != HistogramBuckets.FREE; i++) {
+            long count = HistogramBuckets.countOfEntry(entries[i]);
+            runningSize = HistogramBuckets.subtract(running, runningSize, HistogramBuckets.indexOfEntry(entries[i]), count);
+            runningTotal -= count;
+        }
+        seconds[position] = null;
+        if (running.length > 8 && runningSize * 4 < running.length) {
+            long[] smaller = Arrays.copyOf(running, Math.max(2, runningSize * 2));
+            Arrays.fill(smaller, runningSize, smaller.length, HistogramBuckets.FREE);
+            running = smaller;
         }
     }
 
-    @Override
-    void mergeSlot(int slot, SecondBuckets other, int otherSlot) {
-        AbstractHistogram source = ((HistogramWindow) other).histograms[otherSlot];
-        if (source != null) {
-            histogramAt(slot).add(source);
+    /** Adds every second of {@code other} into this window, as if its values had been recorded here. */
+    void mergeBuckets(HistogramWindow other) {
+        WindowColumns.requireSameWindow(this, other);
+        for (long second = other.isEmpty() ? 0 : other.oldest(); !other.isEmpty() && second <= other.newest(); second++) {
+            long[] entries = other.seconds[other.position(second)];
+            if (entries == null) {
+                continue;
+            }
+            int slot = slotForWrite(second);
+            for (int i = 0; slot >= 0 && i < entries.length && entries[i] != HistogramBuckets.FREE; i++) {
+                addAt(slot, HistogramBuckets.indexOfEntry(entries[i]), HistogramBuckets.countOfEntry(entries[i]));
+            }
         }
     }
 
-    @Override
-    void writeSlot(StateWriter out, int slot) {
-        out.writeHistogram(histograms[slot]);
+    /**
+     * Checkpoint format version 1, unchanged: a count, then every second holding values as a
+     * difference to {@code baseSecond} and its histogram in HdrHistogram's encoding.
+     */
+    void writeBuckets(StateWriter out, long baseSecond) {
+        int buckets = 0;
+        for (long second = isEmpty() ? 0 : oldest(); !isEmpty() && second <= newest(); second++) {
+            if (seconds[position(second)] != null) {
+                buckets++;
+            }
+        }
+        out.writeVarLong(buckets);
+        PackedHistogram histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
+        for (long second = isEmpty() ? 0 : oldest(); !isEmpty() && second <= newest(); second++) {
+            long[] entries = seconds[position(second)];
+            if (entries != null) {
+                histogram.reset();
+                for (int i = 0; i < entries.length && entries[i] != HistogramBuckets.FREE; i++) {
+                    histogram.recordValueWithCount(HistogramBuckets.valueOf(HistogramBuckets.indexOfEntry(entries[i])),
+                            HistogramBuckets.countOfEntry(entries[i]));
+                }
+                out.writeSignedVarLong(second - baseSecond);
+                out.writeHistogram(histogram);
+            }
+        }
     }
 
-    @Override
-    void readSlot(StateReader in, int slot) throws CheckpointException {
-        histograms[slot] = in.readHistogram();
+    /** Reads what {@link #writeBuckets} (or the ring of earlier versions, in any order) wrote into this empty window. */
+    void readBuckets(StateReader in, long baseSecond) throws CheckpointException {
+        int buckets = in.readCount(window(), "buckets of a window");
+        BitSet residues = new BitSet(window());
+        for (int i = 0; i < buckets; i++) {
+            long second = in.readSecond(baseSecond);
+            checkResidue(residues, second, window());
+            PackedHistogram histogram = in.readHistogram();
+            if (histogram == null) {
+                continue;
+            }
+            int slot = slotForWrite(second);
+            if (slot < 0) {
+                continue;
+            }
+            // Counts share a long with the bucket index: W seconds of them must still fit in 48 bits.
+            long maxCount = HistogramBuckets.COUNT_MASK / window();
+            for (HistogramIterationValue value : histogram.recordedValues()) {
+                if (value.getCountAtValueIteratedTo() > maxCount) {
+                    throw CheckpointException.corrupt(value.getCountAtValueIteratedTo() + ": not a possible count of one bucket in one second");
+                }
+            }
+            for (HistogramIterationValue value : histogram.recordedValues()) {
+                addAt(slot, HistogramBuckets.indexOf(value.getValueIteratedTo()), value.getCountAtValueIteratedTo());
+            }
+        }
     }
 }

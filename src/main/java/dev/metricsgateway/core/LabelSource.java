@@ -7,14 +7,20 @@ import dev.metricsgateway.catalog.LabelSpec;
 /** Reads one label value out of an event: a label field as is, or an integer field rendered. */
 final class LabelSource {
 
+    /** Integer values below this are rendered once and reused: statuses and small codes repeat on every event. */
+    private static final int CACHED_VALUES = 1024;
+
     private final LabelSpec spec;
     private final int slot;
     private final boolean numeric;
+    /** Rendered values of 0..CACHED_VALUES-1, filled as met; a racing fill writes an equal string. */
+    private final String[] rendered;
 
     LabelSource(LabelSpec spec, EventSchema inputSchema) {
         this.spec = spec;
         this.slot = inputSchema.slot(spec.fromField());
         this.numeric = inputSchema.fields().get(inputSchema.fieldIndex(spec.fromField())).type() != FieldType.LABEL;
+        this.rendered = numeric ? new String[CACHED_VALUES] : null;
     }
 
     String valueOf(Event input) {
@@ -22,6 +28,19 @@ final class LabelSource {
             return input.label(slot);
         }
         double number = input.number(slot);
-        return Double.isNaN(number) ? "" : spec.render(number);
+        if (Double.isNaN(number)) {
+            return "";
+        }
+        if (number >= 0 && number < CACHED_VALUES && number == (int) number) {
+            // Racy but safe: a String's fields are final, so a reader that sees the reference sees
+            // the whole string; one that sees null renders an equal one.
+            String cached = rendered[(int) number];
+            if (cached == null) {
+                cached = spec.render(number);
+                rendered[(int) number] = cached;
+            }
+            return cached;
+        }
+        return spec.render(number);
     }
 }

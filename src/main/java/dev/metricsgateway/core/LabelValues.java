@@ -14,7 +14,23 @@ final class LabelValues {
 
     LabelValues(String[] values) {
         this.values = values;
-        this.hash = Arrays.hashCode(values);
+        this.hash = mix(Arrays.hashCode(values));
+    }
+
+    /**
+     * Spreads the bits of the polynomial hash: label values that share a prefix and end alike
+     * ("fs-17", "service-17") make {@code Arrays.hashCode} collide in its low bits, which a
+     * {@code ConcurrentHashMap} turns into long bins (seen in profiles as TreeBin lookups).
+     * Murmur3's 32-bit finalizer.
+     */
+    private static int mix(int hash) {
+        int h = hash;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
     }
 
     List<String> asList() {

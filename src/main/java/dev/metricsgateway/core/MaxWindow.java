@@ -1,55 +1,134 @@
 package dev.metricsgateway.core;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
-/** Windowed maximum. Not thread-safe; see {@link SecondBuckets}. */
-final class MaxWindow extends SecondBuckets {
+/**
+ * Windowed maximum as a monotonic deque: only the seconds whose maximum exceeds that of every
+ * later second are kept, oldest first, so their maxima strictly decrease. A second dominated by a
+ * later one can never again be the maximum of a window that ends at or after that later second,
+ * and windows only move forward. The maximum of the window ending at {@code now} is the first
+ * kept second inside it. For values in random order a window of W seconds keeps about ln W
+ * seconds (6 for 300); a value falling every second keeps all of them.
+ *
+ * <p>Seconds at or before {@code newest - W} are dropped, as in {@link SecondRing}. Not
+ * thread-safe; the owning series state guards it.
+ */
+final class MaxWindow {
 
-    private final double[] maxima;
+    private final int window;
+    private long[] seconds = new long[1];
+    private double[] maxima = new double[1];
+    private int start;
+    private int end;
 
     MaxWindow(int windowSeconds) {
-        super(windowSeconds);
-        this.maxima = new double[windowSeconds];
-        Arrays.fill(maxima, Double.NEGATIVE_INFINITY);
+        this.window = windowSeconds;
     }
 
     void add(long second, double value) {
-        int slot = slotForWrite(second);
-        if (slot >= 0) {
-            maxima[slot] = Math.max(maxima[slot], value);
+        if (start < end) {
+            long newest = seconds[end - 1];
+            if (second <= newest - window) {
+                return;
+            }
+            while (start < end && seconds[start] <= second - window) {
+                start++; // left the window of the new newest second
+            }
         }
+        // The first kept second at or after `second`: everything before it is older.
+        int at = firstAtOrAfter(second);
+        if (at < end && maxima[at] >= value) {
+            return; // dominated by a kept second at or after it
+        }
+        // Kept seconds before `at` whose maximum is at most `value` are dominated now: a suffix of [start, at).
+        int keepBefore = at;
+        while (keepBefore > start && maxima[keepBefore - 1] <= value) {
+            keepBefore--;
+        }
+        int from = at < end && seconds[at] == second ? at + 1 : at;
+        int head = keepBefore - start;
+        int tail = end - from;
+        long[] newSeconds = seconds;
+        double[] newMaxima = maxima;
+        if (head + 1 + tail > seconds.length) {
+            int capacity = Math.min(window, Math.max(head + 1 + tail, 2 * seconds.length));
+            newSeconds = new long[capacity];
+            newMaxima = new double[capacity];
+        }
+        // Head first (to lower positions, never over the tail), then the tail (arraycopy copes with
+        // overlap), then the new entry between them.
+        System.arraycopy(seconds, start, newSeconds, 0, head);
+        System.arraycopy(maxima, start, newMaxima, 0, head);
+        System.arraycopy(seconds, from, newSeconds, head + 1, tail);
+        System.arraycopy(maxima, from, newMaxima, head + 1, tail);
+        newSeconds[head] = second;
+        newMaxima[head] = value;
+        seconds = newSeconds;
+        maxima = newMaxima;
+        start = 0;
+        end = head + 1 + tail;
+    }
+
+    private int firstAtOrAfter(long second) {
+        int low = start;
+        int high = end;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (seconds[middle] < second) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /** The maximum in the window ending at {@code nowSecond}, NaN when it holds no value. */
     double max(long nowSecond) {
-        double max = Double.NEGATIVE_INFINITY;
-        boolean any = false;
-        for (int slot = 0; slot < maxima.length; slot++) {
-            if (isLive(slot, nowSecond)) {
-                max = Math.max(max, maxima[slot]);
-                any = true;
+        for (int i = start; i < end; i++) {
+            if (seconds[i] > nowSecond - window) {
+                return seconds[i] <= nowSecond ? maxima[i] : Double.NaN;
             }
         }
-        return any ? max : Double.NaN;
+        return Double.NaN;
+    }
+
+    int keptSeconds() {
+        return end - start;
+    }
+
+    void mergeBuckets(MaxWindow other) {
+        if (other.window != window) {
+            throw new IllegalArgumentException(other.window + ": cannot merge windows of different sizes (" + window + ")");
+        }
+        for (int i = other.start; i < other.end; i++) {
+            add(other.seconds[i], other.maxima[i]);
+        }
+    }
+
+    /** Checkpoint format version 1, unchanged: a count, then each kept second as a difference to {@code baseSecond} and its maximum. */
+    void writeBuckets(StateWriter out, long baseSecond) {
+        out.writeVarLong(end - start);
+        for (int i = start; i < end; i++) {
+            out.writeSignedVarLong(seconds[i] - baseSecond);
+            out.writeDouble(maxima[i]);
+        }
+    }
+
+    /** Reads what {@link #writeBuckets} (or the ring of earlier versions, in any order) wrote into this empty window. */
+    void readBuckets(StateReader in, long baseSecond) throws CheckpointException {
+        int buckets = in.readCount(window, "buckets of a window");
+        BitSet residues = new BitSet(window);
+        for (int i = 0; i < buckets; i++) {
+            long second = in.readSecond(baseSecond);
+            SecondRing.checkResidue(residues, second, window);
+            add(second, in.readNumber("a windowed maximum"));
+        }
     }
 
     @Override
-    void clearSlot(int slot) {
-        maxima[slot] = Double.NEGATIVE_INFINITY;
-    }
-
-    @Override
-    void mergeSlot(int slot, SecondBuckets other, int otherSlot) {
-        maxima[slot] = Math.max(maxima[slot], ((MaxWindow) other).maxima[otherSlot]);
-    }
-
-    @Override
-    void writeSlot(StateWriter out, int slot) {
-        out.writeDouble(maxima[slot]);
-    }
-
-    @Override
-    void readSlot(StateReader in, int slot) throws CheckpointException {
-        maxima[slot] = in.readNumber("a windowed maximum");
+    public String toString() {
+        return Arrays.toString(Arrays.copyOfRange(seconds, start, end)) + Arrays.toString(Arrays.copyOfRange(maxima, start, end));
     }
 }

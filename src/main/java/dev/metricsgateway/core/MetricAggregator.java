@@ -24,18 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 abstract class MetricAggregator<S extends SeriesState> {
 
-    private static final Comparator<SeriesSample> BY_LABELS = (a, b) -> {
-        List<String> left = a.labelValues();
-        List<String> right = b.labelValues();
-        for (int i = 0; i < left.size(); i++) {
-            int order = left.get(i).compareTo(right.get(i));
-            if (order != 0) {
-                return order;
-            }
-        }
-        return 0;
-    };
-
     final MetricSpec spec;
     final WindowSettings settings;
     /** This metric's index among the engine's metrics (name order), set once by the engine. */
@@ -47,6 +35,12 @@ abstract class MetricAggregator<S extends SeriesState> {
     private final int whereSlot;
     private final ValueSource value;
     private final Map<LabelValues, S> series = new ConcurrentHashMap<>();
+    /**
+     * Snapshot order: label values compared label by label, labels taken in the order of their
+     * names, which is the order the exposition formats list series in (client_java sorts label
+     * names, then series by their values), so the writer streams samples as they come.
+     */
+    private final Comparator<SeriesSample> byLabels;
 
     MetricAggregator(MetricSpec spec, EventSchema eventSchema, WindowSettings settings) {
         this.spec = spec;
@@ -56,6 +50,20 @@ abstract class MetricAggregator<S extends SeriesState> {
         this.labels = spec.labels().stream().map(label -> new LabelSource(label, inputSchema)).toArray(LabelSource[]::new);
         this.whereSlot = spec.where() == null ? -1 : inputSchema.slot(spec.where().field());
         this.value = ValueSource.of(spec, inputSchema);
+        int[] byName = java.util.stream.IntStream.range(0, labels.length).boxed()
+                .sorted(Comparator.comparing(i -> spec.labels().get(i).name()))
+                .mapToInt(Integer::intValue).toArray();
+        this.byLabels = (a, b) -> {
+            List<String> left = a.labelValues();
+            List<String> right = b.labelValues();
+            for (int position : byName) {
+                int order = left.get(position).compareTo(right.get(position));
+                if (order != 0) {
+                    return order;
+                }
+            }
+            return 0;
+        };
     }
 
     /** A fresh state for a new series. */
@@ -122,7 +130,11 @@ abstract class MetricAggregator<S extends SeriesState> {
         }
         LabelValues key = labelValuesOf(input);
         while (true) {
-            S state = series.computeIfAbsent(key, k -> newState());
+            // get first: the usual case, an existing series, then allocates no mapping function
+            S state = series.get(key);
+            if (state == null) {
+                state = series.computeIfAbsent(key, k -> newState());
+            }
             synchronized (state) {
                 if (!state.evicted && state.lastEventMillis != Long.MIN_VALUE
                         && nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
@@ -180,7 +192,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         return new LabelValues(values);
     }
 
-    /** Every live series at {@code nowMillis}, sorted by label values; evicts series past their TTL. */
+    /** Every live series at {@code nowMillis}, sorted by label values (see {@link #byLabels}); evicts series past their TTL. */
     final MetricFamilySnapshot snapshot(long nowMillis) {
         List<SeriesSample> samples = new ArrayList<>(series.size());
         for (Map.Entry<LabelValues, S> entry : series.entrySet()) {
@@ -198,7 +210,7 @@ abstract class MetricAggregator<S extends SeriesState> {
                 samples.add(sample);
             }
         }
-        samples.sort(BY_LABELS);
+        samples.sort(byLabels);
         return new MetricFamilySnapshot(spec, samples);
     }
 

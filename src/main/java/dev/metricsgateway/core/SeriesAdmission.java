@@ -3,7 +3,6 @@ package dev.metricsgateway.core;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Keeps live series within the {@link SeriesLimits} without ever half-applying a batch: a batch
@@ -60,14 +59,15 @@ final class SeriesAdmission {
      *
      * @param events     the batch's live (not late) events
      * @param batchIndex the position in the whole batch of each of {@code events}, for the error
-     * @param planOf     the metrics an event feeds
+     * @param plans      the metrics each of {@code events} feeds
      * @return a ticket to release after applying, or the reason for refusing
      */
-    Admission admit(List<Event> events, int[] batchIndex, Function<Event, List<MetricAggregator<?>>> planOf) {
+    Admission admit(List<Event> events, int[] batchIndex, List<List<MetricAggregator<?>>> plans) {
         int[] bound = new int[aggregators.size()];
         long boundTotal = 0;
-        for (Event event : events) {
-            for (MetricAggregator<?> aggregator : planOf.apply(event)) {
+        for (int e = 0; e < events.size(); e++) {
+            Event event = events.get(e);
+            for (MetricAggregator<?> aggregator : plans.get(e)) {
                 int inputs = aggregator.inputsOf(event);
                 bound[aggregator.position] += inputs;
                 boundTotal += inputs;
@@ -77,12 +77,12 @@ final class SeriesAdmission {
             if (fits(bound, boundTotal)) {
                 return reserve(bound, boundTotal);
             }
-            return admitExactly(events, batchIndex, planOf);
+            return admitExactly(events, batchIndex, plans);
         }
     }
 
     /** Near a limit: counts the batch's new series event by event and names the first one too many. */
-    private Admission admitExactly(List<Event> events, int[] batchIndex, Function<Event, List<MetricAggregator<?>>> planOf) {
+    private Admission admitExactly(List<Event> events, int[] batchIndex, List<List<MetricAggregator<?>>> plans) {
         List<Set<LabelValues>> newSeries = new java.util.ArrayList<>(aggregators.size());
         for (int i = 0; i < aggregators.size(); i++) {
             newSeries.add(new HashSet<>());
@@ -90,7 +90,7 @@ final class SeriesAdmission {
         int[] exact = new int[aggregators.size()];
         long exactTotal = 0;
         for (int e = 0; e < events.size(); e++) {
-            for (MetricAggregator<?> aggregator : planOf.apply(events.get(e))) {
+            for (MetricAggregator<?> aggregator : plans.get(e)) {
                 Set<LabelValues> keys = newSeries.get(aggregator.position);
                 aggregator.collectNewSeries(events.get(e), keys);
                 exactTotal += keys.size() - exact[aggregator.position];

@@ -1,52 +1,92 @@
 package dev.metricsgateway.core;
 
-/**
- * Windowed sum of values (a count when every value is 1). Not thread-safe; see {@link SecondBuckets}.
- */
-final class SumWindow extends SecondBuckets {
+import java.util.BitSet;
 
-    private final double[] sums;
+/**
+ * Windowed sum of values (a count when every value is 1): one {@link PackedColumn} over the ring
+ * of {@link SecondRing}, so a second of whole numbers costs one to four bytes. Not thread-safe;
+ * see {@link SecondRing}.
+ */
+final class SumWindow extends SecondRing {
+
+    private PackedColumn sums;
 
     SumWindow(int windowSeconds) {
         super(windowSeconds);
-        this.sums = new double[windowSeconds];
     }
 
     void add(long second, double value) {
         int slot = slotForWrite(second);
         if (slot >= 0) {
-            sums[slot] += value;
+            sums.add(slot, value);
         }
     }
 
-    /** Σ of the values in the window ending at {@code nowSecond}. */
+    /** Σ of the values in the window ending at {@code nowSecond}, in the order of their seconds. */
     double sum(long nowSecond) {
-        double total = 0;
-        for (int slot = 0; slot < sums.length; slot++) {
-            if (isLive(slot, nowSecond)) {
-                total += sums[slot];
+        if (isEmpty()) {
+            return 0;
+        }
+        long from = Math.max(oldest(), nowSecond - window() + 1);
+        long to = Math.min(newest(), nowSecond);
+        return from > to ? 0 : sums.sum(position(from), (int) (to - from + 1));
+    }
+
+    @Override
+    void allocate(int capacity) {
+        sums = sums == null ? new PackedColumn(capacity) : sums.emptyCopy(capacity);
+    }
+
+    @Override
+    void relayout(int oldCapacity, int newCapacity, long from, long to) {
+        sums = WindowColumns.relayout(sums, oldCapacity, newCapacity, from, to);
+    }
+
+    @Override
+    void clearSlot(int position) {
+        sums.clear(position);
+    }
+
+    /** Adds every second of {@code other} into this window, as if its events had been added here. */
+    void mergeBuckets(SumWindow other) {
+        WindowColumns.requireSameWindow(this, other);
+        for (long second = other.isEmpty() ? 0 : other.oldest(); !other.isEmpty() && second <= other.newest(); second++) {
+            double value = other.sums.get(other.position(second));
+            if (value != 0) {
+                add(second, value);
             }
         }
-        return total;
     }
 
-    @Override
-    void clearSlot(int slot) {
-        sums[slot] = 0;
+    /**
+     * Checkpoint format version 1, unchanged: a count, then every second holding a value as a
+     * difference to {@code baseSecond} and its sum.
+     */
+    void writeBuckets(StateWriter out, long baseSecond) {
+        int buckets = 0;
+        for (long second = isEmpty() ? 0 : oldest(); !isEmpty() && second <= newest(); second++) {
+            if (sums.get(position(second)) != 0) {
+                buckets++;
+            }
+        }
+        out.writeVarLong(buckets);
+        for (long second = isEmpty() ? 0 : oldest(); !isEmpty() && second <= newest(); second++) {
+            double value = sums.get(position(second));
+            if (value != 0) {
+                out.writeSignedVarLong(second - baseSecond);
+                out.writeDouble(value);
+            }
+        }
     }
 
-    @Override
-    void mergeSlot(int slot, SecondBuckets other, int otherSlot) {
-        sums[slot] += ((SumWindow) other).sums[otherSlot];
-    }
-
-    @Override
-    void writeSlot(StateWriter out, int slot) {
-        out.writeDouble(sums[slot]);
-    }
-
-    @Override
-    void readSlot(StateReader in, int slot) throws CheckpointException {
-        sums[slot] = in.readNumber("a windowed sum");
+    /** Reads what {@link #writeBuckets} (or the ring of earlier versions, in any order) wrote into this empty window. */
+    void readBuckets(StateReader in, long baseSecond) throws CheckpointException {
+        int buckets = in.readCount(window(), "buckets of a window");
+        BitSet residues = new BitSet(window());
+        for (int i = 0; i < buckets; i++) {
+            long second = in.readSecond(baseSecond);
+            checkResidue(residues, second, window());
+            add(second, in.readNumber("a windowed sum"));
+        }
     }
 }

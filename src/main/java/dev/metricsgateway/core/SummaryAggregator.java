@@ -3,10 +3,9 @@ package dev.metricsgateway.core;
 import dev.metricsgateway.catalog.EventSchema;
 import dev.metricsgateway.catalog.MetricSpec;
 import java.util.List;
-import org.HdrHistogram.Histogram;
 
 /**
- * {@code summary}: quantiles over the window from per-second HdrHistograms (NaN when the window is
+ * {@code summary}: quantiles over the window from per-second sparse histograms (NaN when the window is
  * empty), and {@code _count}/{@code _sum} cumulative since the series appeared, as OpenMetrics
  * requires; they never go down while the series lives.
  */
@@ -44,13 +43,7 @@ final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> 
 
     @Override
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
-        Histogram merged = HistogramWindow.newMergeTarget();
-        state.window.addWindowTo(merged, Math.floorDiv(nowMillis, 1000));
-        double[] quantileValues = new double[Quantiles.count()];
-        for (int i = 0; i < quantileValues.length; i++) {
-            quantileValues[i] = merged.getTotalCount() == 0 ? Double.NaN
-                    : state.window.fromRecorded(merged.medianEquivalentValue(merged.getValueAtPercentile(100 * Quantiles.at(i))));
-        }
+        double[] quantileValues = state.window.quantiles(Math.floorDiv(nowMillis, 1000));
         return new SummarySample(labelValues, quantileValues, state.count, state.sum);
     }
 

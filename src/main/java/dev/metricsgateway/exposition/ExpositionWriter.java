@@ -37,8 +37,20 @@ public final class ExpositionWriter {
         this.withTimestamps = withTimestamps;
     }
 
-    /** The catalog's metrics of {@code snapshot} in {@code format}. */
+    /**
+     * The catalog's metrics of {@code snapshot} in {@code format}: written directly by
+     * {@link TextExposition}, the same bytes client_java writes, when every name allows (always
+     * for catalogs whose names are legacy Prometheus names); else through client_java.
+     */
     public byte[] write(GatewaySnapshot snapshot, ExpositionFormat format) {
+        if (TextExposition.supports(snapshot)) {
+            return TextExposition.write(snapshot, format, withTimestamps);
+        }
+        return writeWithClientJava(snapshot, format);
+    }
+
+    /** {@code snapshot} through {@link SnapshotConverter} and client_java's writer: the reference {@link TextExposition} is held to. */
+    byte[] writeWithClientJava(GatewaySnapshot snapshot, ExpositionFormat format) {
         return write(SnapshotConverter.convert(snapshot, withTimestamps), format);
     }
 

@@ -1,0 +1,23 @@
+package dev.metricsgateway.core;
+
+/** Helpers shared by the windows built on {@link SecondRing}. */
+final class WindowColumns {
+
+    private WindowColumns() {
+    }
+
+    /** {@code column}'s values of seconds {@code from..to} moved into a column of {@code newCapacity} positions. */
+    static PackedColumn relayout(PackedColumn column, int oldCapacity, int newCapacity, long from, long to) {
+        PackedColumn moved = column.emptyCopy(newCapacity);
+        for (long second = from; second <= to; second++) {
+            moved.set((int) Math.floorMod(second, (long) newCapacity), column.get((int) Math.floorMod(second, (long) oldCapacity)));
+        }
+        return moved;
+    }
+
+    static void requireSameWindow(SecondRing ours, SecondRing theirs) {
+        if (ours.window() != theirs.window()) {
+            throw new IllegalArgumentException(theirs.window() + ": cannot merge windows of different sizes (" + ours.window() + ")");
+        }
+    }
+}

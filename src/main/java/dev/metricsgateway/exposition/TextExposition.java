@@ -1,0 +1,288 @@
+package dev.metricsgateway.exposition;
+
+import dev.metricsgateway.catalog.LabelSpec;
+import dev.metricsgateway.catalog.MetricSpec;
+import dev.metricsgateway.catalog.MetricType;
+import dev.metricsgateway.core.GatewaySnapshot;
+import dev.metricsgateway.core.GaugeSample;
+import dev.metricsgateway.core.MetricFamilySnapshot;
+import dev.metricsgateway.core.Quantiles;
+import dev.metricsgateway.core.SeriesSample;
+import dev.metricsgateway.core.SummarySample;
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Writes a core snapshot straight to bytes, byte for byte as client_java 1.5.1's text writers
+ * write it after {@link SnapshotConverter} (ExpositionWriter's differential test holds it to
+ * that), without building client_java's snapshot objects: at 100k series those cost more than
+ * the rendering itself (label validation and sorting per data point, a Writer chain per byte).
+ *
+ * <p>What client_java does and this repeats: families in name order; label names sorted, series
+ * in the order of their label values in that sorted order; {@code # HELP} before {@code # TYPE}
+ * in text 0.0.4 (help escaping {@code \\} and newline) and after it in OpenMetrics (escaping
+ * {@code \\}, {@code "} and newline); label values escaping {@code \\}, {@code "} and newline;
+ * numbers as {@link Double#toString} with {@code +Inf}/{@code -Inf}; counts as longs; a summary's
+ * {@code _sum} left out when it is NaN; timestamps in ms (text) or seconds with three decimals
+ * (OpenMetrics); {@code # EOF} closing OpenMetrics.
+ *
+ * <p>Only for names client_java writes as they are (legacy metric and label names, no label
+ * named {@code quantile} on a summary): {@link #supports} says so, and the caller falls back to
+ * client_java otherwise. Stateless.
+ */
+final class TextExposition {
+
+    private static final byte[][] QUANTILE_LABELS = new byte[Quantiles.count()][];
+
+    static {
+        for (int i = 0; i < QUANTILE_LABELS.length; i++) {
+            QUANTILE_LABELS[i] = ascii("quantile=\"" + Double.toString(Quantiles.at(i)) + "\"");
+        }
+    }
+
+    private TextExposition() {
+    }
+
+    /** Whether every name of {@code snapshot} is one client_java writes unchanged. */
+    static boolean supports(GatewaySnapshot snapshot) {
+        for (MetricFamilySnapshot family : snapshot.families()) {
+            MetricSpec spec = family.spec();
+            if (!PrometheusNaming.isValidLegacyMetricName(spec.name())
+                    || !spec.name().equals(PrometheusNaming.prometheusName(spec.name()))) {
+                return false;
+            }
+            List<String> names = new ArrayList<>();
+            for (LabelSpec label : spec.labels()) {
+                if (!PrometheusNaming.isValidLegacyLabelName(label.name()) || names.contains(label.name())
+                        || label.name().equals("quantile") || label.name().startsWith("__")) {
+                    return false;
+                }
+                names.add(label.name());
+            }
+        }
+        return true;
+    }
+
+    static byte[] write(GatewaySnapshot snapshot, ExpositionFormat format, boolean withTimestamps) {
+        boolean openMetrics = format == ExpositionFormat.OPENMETRICS_TEXT;
+        Bytes out = new Bytes(1 << 16);
+        byte[] timestamp = withTimestamps ? ascii(" " + timestamp(snapshot.computedAtMillis(), openMetrics) + "\n") : ascii("\n");
+        for (MetricFamilySnapshot family : snapshot.families()) {
+            if (!family.samples().isEmpty()) {
+                writeFamily(out, family, openMetrics, timestamp);
+            }
+        }
+        if (openMetrics) {
+            out.ascii("# EOF\n");
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeFamily(Bytes out, MetricFamilySnapshot family, boolean openMetrics, byte[] timestamp) {
+        MetricSpec spec = family.spec();
+        boolean summary = spec.type() == MetricType.SUMMARY;
+        String type = summary ? "summary" : "gauge";
+        String help = spec.helpWithStage();
+        boolean hasHelp = help != null && !help.isEmpty();
+        if (openMetrics) {
+            out.ascii("# TYPE ").ascii(spec.name()).ascii(" ").ascii(type).ascii("\n");
+        }
+        if (hasHelp) {
+            out.ascii("# HELP ").ascii(spec.name()).ascii(" ");
+            out.escaped(help, openMetrics);
+            out.ascii("\n");
+        }
+        if (!openMetrics) {
+            out.ascii("# TYPE ").ascii(spec.name()).ascii(" ").ascii(type).ascii("\n");
+        }
+        int[] order = sortedLabelOrder(spec);
+        byte[][] labelNames = new byte[order.length][];
+        for (int i = 0; i < order.length; i++) {
+            labelNames[i] = ascii(spec.labels().get(order[i]).name() + "=\"");
+        }
+        byte[] name = ascii(spec.name());
+        Bytes labels = new Bytes(256);
+        for (SeriesSample sample : inClientJavaOrder(family.samples(), order)) {
+            // the label part, rendered once per series: a summary writes it on seven lines
+            labels.reset();
+            writeLabels(labels, labelNames, order, sample.labelValues());
+            boolean hasLabels = order.length > 0;
+            if (sample instanceof GaugeSample gauge) {
+                out.bytes(name);
+                if (hasLabels) {
+                    out.ascii("{").bytes(labels).ascii("}");
+                }
+                out.ascii(" ").number(gauge.value()).bytes(timestamp);
+            } else {
+                SummarySample point = (SummarySample) sample;
+                for (int q = 0; q < QUANTILE_LABELS.length; q++) {
+                    out.bytes(name).ascii("{").bytes(labels);
+                    if (hasLabels) {
+                        out.ascii(",");
+                    }
+                    out.bytes(QUANTILE_LABELS[q]).ascii("} ").number(point.quantileValue(q)).bytes(timestamp);
+                }
+                out.bytes(name).ascii("_count");
+                if (hasLabels) {
+                    out.ascii("{").bytes(labels).ascii("}");
+                }
+                out.ascii(" ").ascii(Long.toString(point.count())).bytes(timestamp);
+                if (!Double.isNaN(point.sum())) {
+                    out.bytes(name).ascii("_sum");
+                    if (hasLabels) {
+                        out.ascii("{").bytes(labels).ascii("}");
+                    }
+                    out.ascii(" ").number(point.sum()).bytes(timestamp);
+                }
+            }
+        }
+    }
+
+    private static void writeLabels(Bytes out, byte[][] labelNames, int[] order, List<String> values) {
+        for (int i = 0; i < order.length; i++) {
+            if (i > 0) {
+                out.ascii(",");
+            }
+            out.bytes(labelNames[i]);
+            out.escaped(values.get(order[i]), true);
+            out.ascii("\"");
+        }
+    }
+
+    /** Positions of the metric's labels sorted by name, as client_java's {@code Labels} sorts them. */
+    private static int[] sortedLabelOrder(MetricSpec spec) {
+        Integer[] positions = new Integer[spec.labels().size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = i;
+        }
+        Arrays.sort(positions, Comparator.comparing(i -> spec.labels().get(i).name()));
+        return Arrays.stream(positions).mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The samples sorted by their label values in sorted-name order, as client_java orders data
+     * points. The core usually delivers them so (then this is one pass over them); otherwise sorted here.
+     */
+    private static List<SeriesSample> inClientJavaOrder(List<SeriesSample> samples, int[] order) {
+        Comparator<SeriesSample> byLabels = (a, b) -> {
+            for (int position : order) {
+                int result = a.labelValues().get(position).compareTo(b.labelValues().get(position));
+                if (result != 0) {
+                    return result;
+                }
+            }
+            return 0;
+        };
+        for (int i = 1; i < samples.size(); i++) {
+            if (byLabels.compare(samples.get(i - 1), samples.get(i)) > 0) {
+                List<SeriesSample> sorted = new ArrayList<>(samples);
+                sorted.sort(byLabels);
+                return sorted;
+            }
+        }
+        return samples;
+    }
+
+    /** client_java's {@code writePrometheusTimestamp} (in ms) and {@code writeOpenMetricsTimestamp}. */
+    private static String timestamp(long millis, boolean openMetrics) {
+        if (!openMetrics) {
+            return Long.toString(millis);
+        }
+        long ms = millis % 1000;
+        return (millis / 1000L) + "." + (ms < 100 ? "0" : "") + (ms < 10 ? "0" : "") + ms;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A growable byte buffer with the few writes the text formats need. */
+    private static final class Bytes {
+        private byte[] buffer;
+        private int size;
+
+        Bytes(int capacity) {
+            buffer = new byte[capacity];
+        }
+
+        Bytes bytes(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buffer, size, bytes.length);
+            size += bytes.length;
+            return this;
+        }
+
+        /** A string of which every char is below 0x80 is copied char by char; others go through UTF-8. */
+        Bytes ascii(String text) {
+            int length = text.length();
+            ensure(length);
+            for (int i = 0; i < length; i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) {
+                    size -= i;
+                    return bytes(text.getBytes(StandardCharsets.UTF_8));
+                }
+                buffer[size++] = (byte) c;
+            }
+            return this;
+        }
+
+        /**
+         * {@code text} escaped: backslash and newline always, the double quote when {@code quotes}
+         * (label values and OpenMetrics help; text 0.0.4 help leaves quotes alone). One pass for
+         * ASCII; from the first other char on, through {@link String#getBytes} (UTF-8, an unpaired
+         * surrogate as {@code ?}, as client_java's OutputStreamWriter writes it).
+         */
+        void escaped(String text, boolean quotes) {
+            int length = text.length();
+            ensure(2 * length);
+            for (int i = 0; i < length; i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) {
+                    StringBuilder rest = new StringBuilder(length - i + 8);
+                    for (int j = i; j < length; j++) {
+                        char d = text.charAt(j);
+                        rest.append(d == '\\' ? "\\\\" : d == '\n' ? "\\n" : d == '"' && quotes ? "\\\"" : String.valueOf(d));
+                    }
+                    bytes(rest.toString().getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                if (c == '\\' || c == '\n' || c == '"' && quotes) {
+                    buffer[size++] = '\\';
+                    buffer[size++] = (byte) (c == '\n' ? 'n' : c);
+                } else {
+                    buffer[size++] = (byte) c;
+                }
+            }
+        }
+
+        Bytes bytes(Bytes other) {
+            ensure(other.size);
+            System.arraycopy(other.buffer, 0, buffer, size, other.size);
+            size += other.size;
+            return this;
+        }
+
+        void reset() {
+            size = 0;
+        }
+
+        Bytes number(double value) {
+            return ascii(value == Double.POSITIVE_INFINITY ? "+Inf" : value == Double.NEGATIVE_INFINITY ? "-Inf" : Double.toString(value));
+        }
+
+        private void ensure(int extra) {
+            if (size + extra > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + extra));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buffer, size);
+        }
+    }
+}
