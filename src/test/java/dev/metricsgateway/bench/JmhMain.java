@@ -30,7 +30,7 @@ public final class JmhMain {
         System.exit(run(args, System.out));
     }
 
-    static int run(String[] argv, PrintStream out) throws Exception {
+    public static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
         if (args.flag("help")) {
             out.println("jmh [--quick | --smoke] [--include REGEX] [--live-series 1000,10000,100000,1000000] [--snapshot-series 100000] [--snapshot-shapes gauges,fleet]"

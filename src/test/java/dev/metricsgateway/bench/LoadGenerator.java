@@ -82,7 +82,7 @@ public final class LoadGenerator {
         System.exit(run(args, System.out));
     }
 
-    static int run(String[] argv, PrintStream out) throws Exception {
+    public static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
         if (args.flag("help")) {
             out.println("""

@@ -48,7 +48,7 @@ public final class MemoryPerSeries {
         System.exit(run(args, System.out));
     }
 
-    static int run(String[] argv, PrintStream out) {
+    public static int run(String[] argv, PrintStream out) {
         Args args = new Args(argv);
         if (args.flag("help")) {
             out.println("memory [--gauge-series 100000] [--summary-series 10000] [--busy-gauge-series 10000] [--busy-summary-series 1000]"

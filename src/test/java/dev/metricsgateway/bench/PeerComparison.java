@@ -43,7 +43,7 @@ public final class PeerComparison {
         System.exit(run(args, System.out));
     }
 
-    static int run(String[] argv, PrintStream out) throws Exception {
+    public static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
         if (args.flag("help")) {
             out.println("peers [--pushgateway-series 10000,100000] [--python-series 10000] [--workers 64,256] [--scrapes 5]"

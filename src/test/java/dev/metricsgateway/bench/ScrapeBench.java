@@ -29,7 +29,7 @@ public final class ScrapeBench {
         System.exit(run(args, System.out));
     }
 
-    static int run(String[] argv, PrintStream out) throws Exception {
+    public static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
         if (args.flag("help")) {
             out.println("scrape [--series 1000,10000,100000,1000000] [--scrapes 5] [--ingest-events-per-second 200000 (0: idle only)]"

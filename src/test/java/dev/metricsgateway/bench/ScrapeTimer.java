@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Times scrapes over HTTP the same way for every server (ours and the peers): wall time from
  * sending the GET to the last byte of the body, uncompressed (no {@code Accept-Encoding}), after
- * one untimed scrape that warms up both sides.
+ * {@value #WARMUPS} untimed scrapes that warm up both sides.
  */
 final class ScrapeTimer {
 
@@ -28,6 +28,8 @@ final class ScrapeTimer {
         }
     }
 
+    /** Untimed scrapes first: the first scrapes of a JVM run in the interpreter. */
+    static final int WARMUPS = 3;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private ScrapeTimer() {
@@ -46,7 +48,9 @@ final class ScrapeTimer {
             builder.header("Accept", accept);
         }
         HttpRequest request = builder.build();
-        scrape(request); // warm-up, not timed
+        for (int i = 0; i < WARMUPS; i++) {
+            scrape(request); // warm-up (JIT on both sides), not timed
+        }
         List<Double> millis = new ArrayList<>();
         byte[] body = new byte[0];
         for (int i = 0; i < count; i++) {
