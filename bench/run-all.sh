@@ -36,23 +36,14 @@ cat <<HEADER
 
 HEADER
 
-log "ingest throughput (closed loop, ${load_seconds} s)"
+log "ingest: throughput (closed loop, ${load_seconds} s), then open loop at 50 % and 150 % of that peak"
 echo "### Ingest: throughput, latency at half of peak, overload at 150 %"
 echo
-throughput=$(run loadgen --mode throughput --connections 16 --warmup "$warmup" --duration "$load_seconds")
-peak=$(cell throughput 5 <<<"$throughput")
-peak=${peak%.*}
-half=$((peak / 2)) over=$((peak * 3 / 2))
-log "peak ${peak} events/s; open loop at ${half} and at ${over}"
-half_run=$(run loadgen --mode rate --warmup "$warmup" --duration "$load_seconds" --events-per-second "$half")
-over_run=$(run loadgen --mode rate --warmup "$warmup" --duration "$load_seconds" --events-per-second "$over")
-echo "$throughput"
-tail -1 <<<"$half_run"
-tail -1 <<<"$over_run"
-over_accepted=$(cell rate 5 <<<"$over_run")
+ingest=$(run loadgen --mode suite --warmup "$warmup" --duration "$load_seconds")
+echo "$ingest"
 echo
-echo "At 150 % offered load the gateway accepted $(awk -v a="${over_accepted%.*}" -v p="$peak" 'BEGIN { printf "%.0f %%", 100 * a / p }') of its closed-loop peak."
-echo
+peak=$(cell throughput 5 <<<"$ingest")
+half=$(( ${peak%.*} / 2 ))
 
 log "scrape vs series (${scrape_series}), ingest at ${half} events/s meanwhile"
 echo "### Scrape time and bytes vs series (ingest meanwhile at half of peak, open loop)"

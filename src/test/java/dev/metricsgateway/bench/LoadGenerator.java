@@ -37,6 +37,11 @@ import org.HdrHistogram.Recorder;
  *       every batch that should have gone out during it (HdrHistogram, µs, 3 digits). Reports
  *       p50/p99/p99.9/max, status counts (429 = shed), CPU.
  * </ul>
+ * <b>suite</b> runs the three runs issue 5 asks for against one gateway, each after its own
+ * warm-up: throughput, then rate at half of the measured peak ({@code --connections-rate}, 64),
+ * then rate at 150 % of it with more connections ({@code --overload-connections}, 512) than the
+ * gateway's {@code max_inflight_ingest_requests} (256), as a fleet of independent senders would
+ * open, so that overload is shed with 429 rather than queued in this client.
  * Only what happens after {@code --warmup} seconds is counted. Run: {@code bench/run.sh loadgen --help}.
  */
 public final class LoadGenerator {
@@ -44,7 +49,7 @@ public final class LoadGenerator {
     /** The outcome of one run. */
     record Result(String mode, int connections, double seconds, double offeredBatchesPerSecond, long batches,
                   Map<Integer, Long> statuses, long failures, long eventsAccepted, Histogram latencyMicros,
-                  double gatewayCores, double ownCores) {
+                  double gatewayCores, double ownCores, long gatewayRssMib) {
 
         double eventsPerSecond() {
             return eventsAccepted / seconds;
@@ -86,7 +91,8 @@ public final class LoadGenerator {
         Args args = new Args(argv);
         if (args.flag("help")) {
             out.println("""
-                    loadgen --mode throughput|rate [--connections 16] [--duration 60] [--warmup 5]
+                    loadgen --mode throughput|rate|suite [--connections 16] [--duration 60] [--warmup 5]
+                            [--connections-rate 64] [--overload-connections 512] (suite mode)
                             [--events-per-second N (rate mode)] [--batch-events 1000] [--distinct-batches 32]
                             [--client-threads 1] [--url URL --key KEY [--gateway-pid PID] | --jar JAR --gateway-jvm OPTS]""");
             return 0;
@@ -97,29 +103,45 @@ public final class LoadGenerator {
         Duration warmup = Duration.ofMillis((long) (args.decimal("warmup", 5) * 1000));
         Duration duration = Duration.ofMillis((long) (args.decimal("duration", 60) * 1000));
         try (GatewayProcess gateway = GatewayProcess.from(args, Map.of())) {
-            LoadGenerator load = new LoadGenerator(gateway.base, gateway.key, batches,
-                    args.integer("connections", mode.equals("rate") ? 64 : 16), args.integer("client-threads", 1));
-            Result result = switch (mode) {
-                case "throughput" -> load.closedLoop(warmup, duration, gateway.pid, new AtomicBoolean());
-                case "rate" -> load.openLoop(args.decimal("events-per-second", 100_000) / batchEvents, warmup, duration,
-                        gateway.pid, new AtomicBoolean());
-                default -> throw new IllegalArgumentException(mode + ": --mode is throughput or rate");
-            };
-            printTable(List.of(result), out);
+            int connections = args.integer("connections", mode.equals("rate") ? 64 : 16);
+            LoadGenerator load = new LoadGenerator(gateway.base, gateway.key, batches, connections, args.integer("client-threads", 1));
+            switch (mode) {
+                case "throughput" -> printTable(List.of(load.closedLoop(warmup, duration, gateway.pid, new AtomicBoolean())), out);
+                case "rate" -> printTable(List.of(load.openLoop(args.decimal("events-per-second", 100_000) / batchEvents, warmup, duration,
+                        gateway.pid, new AtomicBoolean())), out);
+                case "suite" -> {
+                    Result peak = load.closedLoop(warmup, duration, gateway.pid, new AtomicBoolean());
+                    double peakBatches = peak.eventsPerSecond() / batchEvents;
+                    System.err.printf("loadgen: peak %,.0f events/s%n", peak.eventsPerSecond());
+                    Result half = load.withConnections(args.integer("connections-rate", 64))
+                            .openLoop(peakBatches / 2, warmup, duration, gateway.pid, new AtomicBoolean());
+                    Result over = load.withConnections(args.integer("overload-connections", 512))
+                            .openLoop(peakBatches * 1.5, warmup, duration, gateway.pid, new AtomicBoolean());
+                    printTable(List.of(peak, half, over), out);
+                    out.printf("%nAt 150 %% of the peak offered, the gateway accepted %.0f %% of its peak (%,.0f events/s) and shed %,d batches with 429.%n",
+                            100 * over.eventsPerSecond() / peak.eventsPerSecond(), over.eventsPerSecond(), over.statuses().getOrDefault(429, 0L));
+                }
+                default -> throw new IllegalArgumentException(mode + ": --mode is throughput, rate or suite");
+            }
             return 0;
         }
     }
 
+    private LoadGenerator withConnections(int count) {
+        return new LoadGenerator(base, key, batches, count, clientThreads);
+    }
+
     static void printTable(List<Result> results, PrintStream out) {
-        out.println("| ingest mode | connections | seconds | offered events/s | accepted events/s | batch p50 ms | p99 ms | p99.9 ms | max ms | statuses | all 202 | gateway CPU (cores) | loadgen CPU (cores) |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        out.println("| ingest mode | connections | seconds | offered events/s | accepted events/s | batch p50 ms | p99 ms | p99.9 ms | max ms | statuses | all 202 | gateway CPU (cores) | loadgen CPU (cores) | gateway RSS at the end (MiB) |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
             boolean latency = r.latencyMicros() != null && r.latencyMicros().getTotalCount() > 0;
-            out.printf("| %s | %d | %.1f | %s | %,.0f | %s | %s | %s | %s | %s | %s | %.2f | %.2f |%n", r.mode(), r.connections(), r.seconds(),
+            out.printf("| %s | %d | %.1f | %s | %,.0f | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %s |%n", r.mode(), r.connections(), r.seconds(),
                     r.offeredBatchesPerSecond() > 0 ? String.format("%,.0f", r.offeredBatchesPerSecond() * FleetEvents.BATCH_EVENTS) : "max",
                     r.eventsPerSecond(), latency ? millis(r.latencyMicros(), 50) : "-", latency ? millis(r.latencyMicros(), 99) : "-",
                     latency ? millis(r.latencyMicros(), 99.9) : "-", latency ? String.format("%.2f", r.latencyMicros().getMaxValue() / 1000.0) : "-",
-                    r.statusText(), r.all202() ? "yes" : "no", r.gatewayCores(), r.ownCores());
+                    r.statusText(), r.all202() ? "yes" : "no", r.gatewayCores(), r.ownCores(),
+                    r.gatewayRssMib() < 0 ? "-" : String.format("%,d", r.gatewayRssMib()));
         }
     }
 
@@ -146,7 +168,7 @@ public final class LoadGenerator {
             double seconds = (System.nanoTime() - startedAt) / 1e9;
             stop.set(true);
             client.drain();
-            return client.result("throughput", connections, seconds, 0, gatewayCores, ownCores);
+            return client.result(gatewayPid, "throughput", connections, seconds, 0, gatewayCores, ownCores);
         }
     }
 
@@ -178,7 +200,7 @@ public final class LoadGenerator {
             }
             client.drain(); // every batch sent is answered (or fails) before the figures are read
             double seconds = startedAt == 0 ? 0 : Math.min(System.nanoTime(), measureTo) / 1e9 - startedAt / 1e9;
-            return client.result("rate", connections, Math.max(seconds, 1e-9), batchesPerSecond,
+            return client.result(gatewayPid, "rate", connections, Math.max(seconds, 1e-9), batchesPerSecond,
                     gatewayCpu == null ? Double.NaN : gatewayCpu.cores(), ownCpu == null ? Double.NaN : ownCpu.cores());
         }
     }
@@ -273,7 +295,7 @@ public final class LoadGenerator {
             }
         }
 
-        Result result(String mode, int connections, double seconds, double offered, double gatewayCores, double ownCores) {
+        Result result(long gatewayPid, String mode, int connections, double seconds, double offered, double gatewayCores, double ownCores) {
             Map<Integer, Long> byStatus = new TreeMap<>();
             statuses.forEach((status, count) -> byStatus.put(status, count.sum()));
             if (firstFailure != null) {
@@ -281,7 +303,7 @@ public final class LoadGenerator {
             }
             Histogram histogram = mode.equals("rate") ? latency.getIntervalHistogram() : null;
             return new Result(mode, connections, seconds, offered, counted.sum(), byStatus, failures.sum(),
-                    eventsAccepted.sum(), histogram, gatewayCores, ownCores);
+                    eventsAccepted.sum(), histogram, gatewayCores, ownCores, rssMib(gatewayPid));
         }
 
         @Override
@@ -295,6 +317,20 @@ public final class LoadGenerator {
                 System.err.println("loadgen: closing the client: " + e);
             }
         }
+    }
+
+    /** Resident set of a process from /proc/PID/status, MiB; -1 when unknown. */
+    static long rssMib(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
     }
 
     private interface Answer {

@@ -54,21 +54,23 @@ class BenchSmokeIT {
     }
 
     @Test
-    void loadGeneratorReportsThroughputAndOpenLoopLatency() throws Exception {
-        String closed = run(LoadGenerator::run, "--mode", "throughput", "--connections", "4",
-                "--warmup", "1", "--duration", "2", GATEWAY_JVM);
-        String row = rows(closed, "| throughput |").get(0);
-        assertThat(positive(cell(row, 5))).as(row).isTrue(); // accepted events/s
-        assertThat(cell(row, 11)).as(row).isEqualTo("yes"); // all 202
-        assertThat(Double.parseDouble(cell(row, 12))).as("gateway CPU: " + row).isPositive();
-
-        String open = run(LoadGenerator::run, "--mode", "rate", "--events-per-second", "5000",
-                "--warmup", "1", "--duration", "2", GATEWAY_JVM);
-        row = rows(open, "| rate |").get(0);
-        for (int latency = 6; latency <= 9; latency++) {
-            assertThat(positive(cell(row, latency))).as(row).isTrue();
-        }
-        assertThat(cell(row, 10)).as(row).matches("202 × \\d+");
+    void loadGeneratorSuiteReportsThroughputOpenLoopLatencyAndOverload() throws Exception {
+        String out = run(LoadGenerator::run, "--mode", "suite", "--connections", "4", "--connections-rate", "8",
+                "--overload-connections", "16", "--warmup", "1", "--duration", "2", GATEWAY_JVM);
+        String closed = rows(out, "| throughput |").get(0);
+        assertThat(positive(cell(closed, 5))).as(closed).isTrue(); // accepted events/s
+        assertThat(cell(closed, 11)).as(closed).isEqualTo("yes"); // all 202
+        assertThat(Double.parseDouble(cell(closed, 12))).as("gateway CPU: " + closed).isPositive();
+        assertThat(positive(cell(closed, 14))).as("gateway RSS: " + closed).isTrue();
+        List<String> open = rows(out, "| rate |");
+        assertThat(open).hasSize(2).allSatisfy(row -> {
+            assertThat(positive(cell(row, 4))).as(row).isTrue(); // offered events/s
+            for (int latency = 6; latency <= 9; latency++) {
+                assertThat(positive(cell(row, latency))).as(row).isTrue();
+            }
+            assertThat(cell(row, 10)).as(row).matches("(202|429) × \\d+(, (202|429) × \\d+)?");
+        });
+        assertThat(out).containsPattern("At 150 % of the peak offered, the gateway accepted \\d+ % of its peak");
     }
 
     @Test
