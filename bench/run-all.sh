@@ -11,17 +11,22 @@ quick=false
 if $quick; then
   load_seconds=15 warmup=5 scrape_series=1000,10000,100000 pgw_series=10000,100000 python_series=1000
   memory_args=(--gauge-series 20000 --summary-series 2000 --busy-gauge-series 2000 --busy-summary-series 200)
-  jmh_args=(--quick) scrapes=5
+  jmh_args=(--quick) scrapes=5 scrape_heap=-Xmx8g
 else
   load_seconds=60 warmup=10 scrape_series=1000,10000,100000,1000000 pgw_series=10000,100000 python_series=10000
-  memory_args=() jmh_args=() scrapes=10
+  memory_args=() jmh_args=() scrapes=10 scrape_heap=-Xmx12g
 fi
 
 log() { echo "run-all: $*" >&2; }
 log "building"
 ./mvnw -q -B package -DskipTests >&2
 export BENCH_NO_BUILD=1
-run() { bench/run.sh "$@"; }
+# a tool that fails leaves a note in the report and the run goes on with the next one
+run() {
+  local status=0
+  bench/run.sh "$@" || status=$?
+  if ((status)); then echo; echo "**\`bench/run.sh $*\` failed (exit $status): see stderr.**"; fi
+}
 # the figure in column $2 of the first table row starting with "| $1 |", without thousands separators
 cell() { awk -F'|' -v first="$1" -v col="$2" '$2 ~ "^ *" first " *$" { gsub(/[ ,*]/, "", $(col + 1)); print $(col + 1); exit }'; }
 
@@ -32,7 +37,7 @@ cat <<HEADER
 - commit: $commit
 - machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,
   $(. /etc/os-release && echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)
-- generator and gateway on the same cores; the gateway with \`--gateway-jvm\` defaults (-Xmx4g, -Xmx8g for scrapes)
+- generator and gateway on the same cores; the gateway with \`--gateway-jvm\` defaults (-Xmx4g; $scrape_heap for scrapes)
 
 HEADER
 
@@ -43,12 +48,13 @@ ingest=$(run loadgen --mode suite --warmup "$warmup" --duration "$load_seconds")
 echo "$ingest"
 echo
 peak=$(cell throughput 5 <<<"$ingest")
+[[ $peak =~ ^[0-9]+ ]] || peak=100000 # the ingest run failed: scrape with ingest at 50k events/s
 half=$(( ${peak%.*} / 2 ))
 
 log "scrape vs series (${scrape_series}), ingest at ${half} events/s meanwhile"
 echo "### Scrape time and bytes vs series (ingest meanwhile at half of peak, open loop)"
 echo
-run scrape --series "$scrape_series" --scrapes "$scrapes" --ingest-events-per-second "$half" --gateway-jvm -Xmx8g
+run scrape --series "$scrape_series" --scrapes "$scrapes" --ingest-events-per-second "$half" --gateway-jvm "$scrape_heap"
 echo
 
 log "memory per series"

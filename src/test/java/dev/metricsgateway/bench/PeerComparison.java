@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +49,9 @@ public final class PeerComparison {
             return 0;
         }
         int scrapes = args.integer("scrapes", 5);
-        List<String> rows = new ArrayList<>();
+        // rows are printed as they come, so that one peer failing keeps the others' figures
+        out.println("| peer | series | workers | peer scrape, median ms | peer bytes | our scrape (text 0.0.4), median ms | our bytes | ratio peer / ours |");
+        out.println("|---|---|---|---|---|---|---|---|");
         for (int series : args.integers("pushgateway-series", "10000,100000")) {
             try (GatewayProcess gateway = GatewayProcess.from(args, ScrapeBench.limitsFor(series));
                  Pushgateway pushgateway = Pushgateway.start(Path.of(args.string("pushgateway", PUSHGATEWAY)))) {
@@ -59,7 +59,7 @@ public final class PeerComparison {
                 pushgateway.push(series);
                 ScrapeTimer.Timing ours = ScrapeBench.time(gateway, ScrapeBench.TEXT, scrapes);
                 ScrapeTimer.Timing theirs = ScrapeTimer.time(pushgateway.base.resolve("/metrics"), null, ScrapeBench.TEXT, scrapes);
-                rows.add(String.format("| Pushgateway 1.5.1 | %,d | - | %.1f | %,d | %.1f | %,d | **%.2f** |", series,
+                out.println(String.format("| Pushgateway 1.5.1 | %,d | - | %.1f | %,d | %.1f | %,d | **%.2f** |", series,
                         theirs.median(), theirs.bytes(), ours.median(), ours.bytes(), theirs.median() / ours.median()));
                 System.err.printf("peers: Pushgateway at %,d series done%n", series);
             }
@@ -74,15 +74,12 @@ public final class PeerComparison {
             for (int workers : args.integers("workers", "64,256")) {
                 Matcher python = runPython(args, workers, series, scrapes);
                 double theirs = Double.parseDouble(python.group(4));
-                rows.add(String.format("| Python client, multiprocess, %d workers (%s mmap files, recorded in %s s) | %,d | %d | %.1f | %,d | %.1f | %,d | **%.2f** |",
+                out.println(String.format("| Python client, multiprocess, %d workers (%s mmap files, recorded in %s s) | %,d | %d | %.1f | %,d | %.1f | %,d | **%.2f** |",
                         workers, python.group(2), python.group(3), series, workers, theirs, Long.parseLong(python.group(6)),
                         ours.median(), ours.bytes(), theirs / ours.median()));
                 System.err.printf("peers: Python multiprocess, %d workers at %,d series done%n", workers, series);
             }
         }
-        out.println("| peer | series | workers | peer scrape, median ms | peer bytes | our scrape (text 0.0.4), median ms | our bytes | ratio peer / ours |");
-        out.println("|---|---|---|---|---|---|---|---|");
-        rows.forEach(out::println);
         return 0;
     }
 

@@ -39,7 +39,9 @@ public final class ScrapeBench {
         List<Integer> counts = args.integers("series", "1000,10000,100000,1000000");
         int scrapes = args.integer("scrapes", 5);
         double ingestRate = args.decimal("ingest-events-per-second", 200_000);
-        List<String> rows = new ArrayList<>();
+        // rows are printed as they come, so that a larger count failing (memory) keeps the smaller ones
+        out.println("| series | format | bytes | scrape idle, median ms | idle max ms | scrape while ingesting, median ms | max ms | ingest meanwhile: events/s, batch p99 ms, statuses | seconds to create the series |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
         for (int series : counts) {
             try (GatewayProcess gateway = GatewayProcess.from(args, limitsFor(series))) {
                 long createdAt = System.nanoTime();
@@ -76,14 +78,11 @@ public final class ScrapeBench {
                         throw new IllegalStateException("ingest changed the series count: " + live + " instead of " + series);
                     }
                 }
-                rows.add(row(series, "text 0.0.4", idleText, busyText, ingest, createSeconds));
-                rows.add(row(series, "OpenMetrics 1.0.0", idleOpenMetrics, busyOpenMetrics, ingest, createSeconds));
+                out.println(row(series, "text 0.0.4", idleText, busyText, ingest, createSeconds));
+                out.println(row(series, "OpenMetrics 1.0.0", idleOpenMetrics, busyOpenMetrics, ingest, createSeconds));
                 System.err.printf("scrape: %,d series done%n", series);
             }
         }
-        out.println("| series | format | bytes | scrape idle, median ms | idle max ms | scrape while ingesting, median ms | max ms | ingest meanwhile: events/s, batch p99 ms, statuses | seconds to create the series |");
-        out.println("|---|---|---|---|---|---|---|---|---|");
-        rows.forEach(out::println);
         return 0;
     }
 
