@@ -47,12 +47,14 @@ public final class ScrapeBench {
                 long createdAt = System.nanoTime();
                 gateway.createSeries(series);
                 double createSeconds = (System.nanoTime() - createdAt) / 1e9;
+                System.err.printf("scrape: %,d series created in %.1f s; scraping idle%n", series, createSeconds);
                 ScrapeTimer.Timing idleText = time(gateway, TEXT, scrapes);
                 ScrapeTimer.Timing idleOpenMetrics = time(gateway, OPENMETRICS, scrapes);
                 requireOpenMetrics(idleOpenMetrics);
                 ScrapeTimer.Timing busyText = null;
                 ScrapeTimer.Timing busyOpenMetrics = null;
                 LoadGenerator.Result ingest = null;
+                String ingestNote = "";
                 if (ingestRate > 0) {
                     SplittableRandom random = new SplittableRandom(7);
                     List<byte[]> batches = new ArrayList<>();
@@ -74,22 +76,28 @@ public final class ScrapeBench {
                     stop.set(true);
                     ingest = running.join();
                     long live = gateway.liveSeries();
-                    if (live != series) {
-                        throw new IllegalStateException("ingest changed the series count: " + live + " instead of " + series);
+                    if (live != series) { // reported, not thrown: the idle figures stay good
+                        System.err.printf("scrape: %,d series after the ingest, not %,d%n", live, series);
+                        ingestNote = String.format(" (%,d series at the end!)", live);
                     }
                 }
-                out.println(row(series, "text 0.0.4", idleText, busyText, ingest, createSeconds));
-                out.println(row(series, "OpenMetrics 1.0.0", idleOpenMetrics, busyOpenMetrics, ingest, createSeconds));
+                out.println(row(series, "text 0.0.4", idleText, busyText, ingest, createSeconds).replaceFirst(" \\|$", ingestNote + " |"));
+                out.println(row(series, "OpenMetrics 1.0.0", idleOpenMetrics, busyOpenMetrics, ingest, createSeconds).replaceFirst(" \\|$", ingestNote + " |"));
                 System.err.printf("scrape: %,d series done%n", series);
             }
         }
         return 0;
     }
 
-    /** Limits raised so that {@code series} fit; ConfigLoader bounds them only from below. */
+    /**
+     * Limits raised so that {@code series} fit (ConfigLoader bounds them only from below), and a
+     * series TTL of a day: at 1M series one run of scrapes outlasts the default 10 minutes, and
+     * series must not expire under the measurement (the ingest meanwhile touches only some).
+     */
     static Map<String, String> limitsFor(int series) {
         return Map.of("METRICS_GATEWAY_MAX_SERIES_PER_METRIC", Integer.toString(Math.max(100_000, series)),
-                "METRICS_GATEWAY_MAX_SERIES_TOTAL", Long.toString(Math.max(1_000_000L, 2L * series)));
+                "METRICS_GATEWAY_MAX_SERIES_TOTAL", Long.toString(Math.max(1_000_000L, 2L * series)),
+                "METRICS_GATEWAY_SERIES_TTL_SECONDS", "86400");
     }
 
     static ScrapeTimer.Timing time(GatewayProcess gateway, String accept, int scrapes) throws Exception {
