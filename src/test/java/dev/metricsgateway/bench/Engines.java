@@ -54,10 +54,10 @@ final class Engines {
     /** The events of a batch that must be valid. */
     static List<Event> decode(EventDecoder decoder, byte[] ndjson, long nowMillis) {
         DecodeResult result = decoder.decode(ndjson, BodyFormat.NDJSON, nowMillis);
-        if (result instanceof DecodeResult.Rejected rejected) {
-            throw new IllegalStateException("a benchmark batch was rejected: " + rejected);
+        if (!(result instanceof DecodeResult.Accepted accepted)) {
+            throw new IllegalStateException("a benchmark batch was not accepted: " + result);
         }
-        return ((DecodeResult.Accepted) result).events();
+        return accepted.events();
     }
 
     /** Applies events that must all be applied in time. */
