@@ -144,7 +144,7 @@ public final class ClusterMember implements ClusterHooks {
         ClusterConfig cluster = config.cluster();
         MemberFile file = new MemberFile(config.dataDir());
         MemberState state = new MemberState(cluster.memberName(), clusterManager.getNodeId(), engine, table, clock,
-                config.seriesTtlSeconds() * 1000, file::write);
+                config.seriesTtlSeconds() * 1000, file::write, scratch);
         MemberState.Start start = state.join(file.read(), liveIncarnations(), restoreCheckpoint);
         LOG.log(Level.INFO, "cluster member " + state.nodeName() + " (" + state.incarnation() + ") started "
                 + switch (start) {
@@ -171,12 +171,13 @@ public final class ClusterMember implements ClusterHooks {
             }
             throw new IllegalStateException("cannot register on the cluster's event bus: " + e, e);
         }
-        long ttlMillis = config.seriesTtlSeconds() * 1000;
-        // A member's engine is never snapshotted by scrapes (they merge its checkpoint), so its own
-        // copies of idle series would stay for ever. Those idle for twice the series TTL are evicted
-        // here: a snapshot taken one TTL in the past evicts exactly them (and is otherwise a read).
-        every(ttlMillis, "evict idle series", () -> engine.snapshot(clock.millis() - ttlMillis));
-        every(cluster.publishIntervalSeconds() * 1000, "publish this member's state", () -> {
+        long publishMillis = cluster.publishIntervalSeconds() * 1000;
+        // A member's engine never expires its copies by itself (their counts would leave the merged
+        // series): copies of series idle on every member are evicted here. The pass merges every
+        // member's state, like a scrape, so it runs a twentieth of the TTL apart, not every publish.
+        every(Math.max(publishMillis, config.seriesTtlSeconds() * 1000 / 20), "evict series idle on every member",
+                state::evictIdleEverywhere);
+        every(publishMillis, "publish this member's state", () -> {
             state.publish();
             if (isOldest()) {
                 state.absorbDeparted(liveIncarnations()).forEach(absorbed -> gatewayMetrics.clusterStateAbsorbed());
