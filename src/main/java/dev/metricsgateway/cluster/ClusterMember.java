@@ -10,6 +10,7 @@ import dev.metricsgateway.core.GatewaySnapshot;
 import dev.metricsgateway.core.WindowSettings;
 import dev.metricsgateway.exposition.GatewayMetrics;
 import dev.metricsgateway.http.ClusterHooks;
+import dev.metricsgateway.ingest.IdempotencyCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -59,6 +60,7 @@ public final class ClusterMember implements ClusterHooks {
     private final InstantSource clock;
     private final StateTable table;
     private final AccountReplication accounts;
+    private final SharedIdempotencyKeys idempotencyKeys;
     private volatile MemberState member;
     private volatile GatewayMetrics metrics;
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -74,6 +76,7 @@ public final class ClusterMember implements ClusterHooks {
         this.scratch = () -> new AggregationEngine(catalog, settings);
         this.clock = clock;
         this.table = new HazelcastStateTable(hazelcast);
+        this.idempotencyKeys = new SharedIdempotencyKeys(SharedIdempotencyKeys.hazelcast(hazelcast), config.idempotencyWindowSeconds() * 1000);
     }
 
     /**
@@ -144,7 +147,7 @@ public final class ClusterMember implements ClusterHooks {
         ClusterConfig cluster = config.cluster();
         MemberFile file = new MemberFile(config.dataDir());
         MemberState state = new MemberState(cluster.memberName(), clusterManager.getNodeId(), engine, table, clock,
-                config.seriesTtlSeconds() * 1000, file::write);
+                config.seriesTtlSeconds() * 1000, file::write, scratch);
         MemberState.Start start = state.join(file.read(), liveIncarnations(), restoreCheckpoint);
         LOG.log(Level.INFO, "cluster member " + state.nodeName() + " (" + state.incarnation() + ") started "
                 + switch (start) {
@@ -171,12 +174,13 @@ public final class ClusterMember implements ClusterHooks {
             }
             throw new IllegalStateException("cannot register on the cluster's event bus: " + e, e);
         }
-        long ttlMillis = config.seriesTtlSeconds() * 1000;
-        // A member's engine is never snapshotted by scrapes (they merge its checkpoint), so its own
-        // copies of idle series would stay for ever. Those idle for twice the series TTL are evicted
-        // here: a snapshot taken one TTL in the past evicts exactly them (and is otherwise a read).
-        every(ttlMillis, "evict idle series", () -> engine.snapshot(clock.millis() - ttlMillis));
-        every(cluster.publishIntervalSeconds() * 1000, "publish this member's state", () -> {
+        long publishMillis = cluster.publishIntervalSeconds() * 1000;
+        // A member's engine never expires its copies by itself (their counts would leave the merged
+        // series): copies of series idle on every member are evicted here. The pass merges every
+        // member's state, like a scrape, so it runs a twentieth of the TTL apart, not every publish.
+        every(Math.max(publishMillis, config.seriesTtlSeconds() * 1000 / 20), "evict series idle on every member",
+                state::evictIdleEverywhere);
+        every(publishMillis, "publish this member's state", () -> {
             state.publish();
             if (isOldest()) {
                 state.absorbDeparted(liveIncarnations()).forEach(absorbed -> gatewayMetrics.clusterStateAbsorbed());
@@ -292,6 +296,35 @@ public final class ClusterMember implements ClusterHooks {
             LOG.log(Level.WARNING, "cannot publish this member's last state: " + failure);
             return Future.succeededFuture();
         });
+    }
+
+    @Override
+    public Future<IdempotencyCache.Decision> claimIdempotencyKey(String accountId, String key, byte[] bodyDigest) {
+        long timeoutMillis = config.cluster().scrapeTimeoutMillis();
+        return vertx.executeBlocking(() -> idempotencyKeys.claim(accountId, key, bodyDigest), false)
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .recover(failure -> {
+                    LOG.log(Level.WARNING, "idempotency key not checked against the cluster within " + timeoutMillis
+                            + " ms (" + failure + "): the batch is applied on this member's word alone");
+                    return Future.succeededFuture(new IdempotencyCache.Apply());
+                });
+    }
+
+    @Override
+    public void completeIdempotencyKey(String accountId, String key, byte[] bodyDigest, int accepted, int late) {
+        inBackground("record an idempotency key's result in the cluster", () -> idempotencyKeys.complete(accountId, key, bodyDigest, accepted, late));
+    }
+
+    @Override
+    public void releaseIdempotencyKey(String accountId, String key) {
+        inBackground("release an idempotency key in the cluster", () -> idempotencyKeys.release(accountId, key));
+    }
+
+    private void inBackground(String what, Runnable task) {
+        vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false).onFailure(failure -> LOG.log(Level.WARNING, "cannot " + what + ": " + failure));
     }
 
     private Set<String> liveIncarnations() {

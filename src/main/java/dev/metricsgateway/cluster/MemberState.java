@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One member's side of the cluster state: publishing its engine, resuming its own departed state
@@ -28,6 +29,13 @@ import java.util.function.Consumer;
  * naming an incarnation in its {@code absorbed} list makes every other copy of that incarnation
  * count for nothing ({@link GlobalView#select}): nothing is counted twice while an absorption is
  * under way.
+ *
+ * <p><b>Idle copies.</b> A member's copy of a series can be idle for longer than the series TTL
+ * while the series is busy on other members. If the copy then expired, its {@code _count}/{@code
+ * _sum} would leave the merged series and the served totals would drop. So a member's engine
+ * never expires a copy by itself ({@link AggregationEngine#keepIdleSeries}): {@link
+ * #evictIdleEverywhere} evicts a copy only once the series has been idle on every member for
+ * the TTL, when one gateway fed every event would have ended it too.
  *
  * <p><b>Rejoining.</b> A restarted member has a new incarnation. If its previous incarnation's
  * state is still in the table and not absorbed, it resumes it (that state is at least what was
@@ -53,6 +61,12 @@ final class MemberState {
         EMPTY
     }
 
+    /**
+     * How much earlier than its publication an event may be stamped and still be applied after
+     * the state was copied (the stamp is taken when the request arrives).
+     */
+    static final long APPLY_SLACK_MILLIS = 5_000;
+
     private final String nodeName;
     private final String incarnation;
     private final AggregationEngine engine;
@@ -66,9 +80,11 @@ final class MemberState {
     /** What the data dir's checkpoint may still hold from before this run, when this run started empty. */
     private final Set<String> inheritedCoverage = ConcurrentHashMap.newKeySet();
     private final Object publishing = new Object();
+    /** Empty engines of the same catalog and window, to merge the other members' states into. */
+    private final Supplier<AggregationEngine> scratch;
 
     MemberState(String nodeName, String incarnation, AggregationEngine engine, StateTable table, InstantSource clock,
-            long absorbedMemoryMillis, Consumer<MemberFile.Content> recordCoverage) {
+            long absorbedMemoryMillis, Consumer<MemberFile.Content> recordCoverage, Supplier<AggregationEngine> scratch) {
         this.nodeName = nodeName;
         this.incarnation = incarnation;
         this.engine = engine;
@@ -76,6 +92,9 @@ final class MemberState {
         this.clock = clock;
         this.absorbedMemoryMillis = absorbedMemoryMillis;
         this.recordCoverage = recordCoverage;
+        this.scratch = scratch;
+        // Its copy of a series may idle here while the series is busy elsewhere: see evictIdleEverywhere.
+        engine.keepIdleSeries();
     }
 
     String nodeName() {
@@ -201,6 +220,35 @@ final class MemberState {
             });
         }
         return absorbedNow;
+    }
+
+    /**
+     * Evicts this member's copies of the series that have been idle everywhere for the series
+     * TTL, and only those (see the class comment). Every other member's state is read from the
+     * table; a state published at {@code p} holds every event that arrived there before {@code
+     * p}, so an event nobody has published yet arrived after the oldest publication. A series
+     * whose latest known event, here and in every state, is at least the TTL before that
+     * publication would have expired on one gateway before any such event: its copy goes.
+     *
+     * @return the number of series evicted; none when a state cannot be read
+     */
+    long evictIdleEverywhere() {
+        long knownSinceMillis = clock.millis(); // before reading the table: a member that joins later gets events after it
+        AggregationEngine others = scratch.get();
+        for (NodeState state : GlobalView.select(table.all(), List.of())) {
+            if (state.nodeName().equals(nodeName)) {
+                continue; // this engine is its own, current state
+            }
+            try {
+                Checkpoints.mergeInto(others, state.checkpoint());
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "no series evicted this time: cannot read " + state + ": " + e.getMessage());
+                return 0;
+            }
+            knownSinceMillis = Math.min(knownSinceMillis, state.publishedAtMillis());
+        }
+        long cutoffMillis = knownSinceMillis - APPLY_SLACK_MILLIS - engine.settings().seriesTtlMillis();
+        return engine.evictIdleSince(cutoffMillis, others);
     }
 
     private MemberFile.Content coverage() {

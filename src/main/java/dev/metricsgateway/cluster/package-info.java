@@ -10,6 +10,7 @@
  * ({@link dev.metricsgateway.cluster.GlobalView}). A departed member's state is absorbed by the
  * oldest member ({@link dev.metricsgateway.cluster.MemberState}), so its cumulative counts
  * live on; a restarted member resumes its departed state instead of counting it twice.
+ * Idempotency keys are claimed cluster-wide ({@link dev.metricsgateway.cluster.SharedIdempotencyKeys}).
  *
  * <p>No home-made membership or transport: Hazelcast finds members (static TCP/IP or multicast),
  * the Vert.x event bus carries requests, a Hazelcast map holds published states.

@@ -142,6 +142,37 @@ public final class AggregationEngine {
     }
 
     /**
+     * Makes this engine keep every series until {@link #evictIdleSince} ends it: an input no
+     * longer restarts a series idle past the series TTL. For a cluster member, whose copy of a
+     * series may be idle while the series is busy on other members: restarting the copy would
+     * take its cumulative {@code _count}/{@code _sum} out of the merged series. Snapshots of this
+     * engine still evict as always (a cluster member's engine is not snapshotted).
+     */
+    public void keepIdleSeries() {
+        aggregators.forEach(aggregator -> aggregator.keepIdleSeries = true);
+    }
+
+    /**
+     * Evicts every series whose last event, in this engine and in {@code reference}'s same series
+     * (if any), is at or before {@code cutoffMillis}. A cluster member passes the other members'
+     * merged states as {@code reference}: its copy of a series goes only when the series has
+     * been idle everywhere.
+     *
+     * @param reference an engine of the same catalog and window nobody writes to meanwhile
+     * @return the number of series evicted
+     */
+    public long evictIdleSince(long cutoffMillis, AggregationEngine reference) {
+        if (reference.aggregators.size() != aggregators.size()) {
+            throw new IllegalArgumentException("cannot compare engines built from different catalogs");
+        }
+        long evicted = 0;
+        for (int i = 0; i < aggregators.size(); i++) {
+            evicted += aggregators.get(i).evictIdle(cutoffMillis, reference.aggregators.get(i));
+        }
+        return evicted;
+    }
+
+    /**
      * Merges the state of {@code other} (same catalog, same window settings) into this engine, so
      * that this engine then holds the state of the union of both engines' events: counts and sums
      * add, histograms merge, maxima take the max, per-instance gauges keep each instance's latest

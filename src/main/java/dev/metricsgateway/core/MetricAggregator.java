@@ -36,6 +36,11 @@ abstract class MetricAggregator<S extends SeriesState> {
     private final ValueSource value;
     private final Map<LabelValues, S> series = new ConcurrentHashMap<>();
     /**
+     * When set (a cluster member's engine), an input never restarts a series idle past its TTL:
+     * the series may be busy on other members, so only {@link #evictIdle} ends it.
+     */
+    volatile boolean keepIdleSeries;
+    /**
      * Snapshot order: label values compared label by label, labels taken in the order of their
      * names, which is the order the exposition formats list series in (client_java sorts label
      * names, then series by their values), so the writer streams samples as they come.
@@ -136,7 +141,7 @@ abstract class MetricAggregator<S extends SeriesState> {
                 state = series.computeIfAbsent(key, k -> newState());
             }
             synchronized (state) {
-                if (!state.evicted && state.lastEventMillis != Long.MIN_VALUE
+                if (!state.evicted && !keepIdleSeries && state.lastEventMillis != Long.MIN_VALUE
                         && nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
                     // Expired while nobody took a snapshot: the series disappeared, so this input starts a new one.
                     state.evicted = true;
@@ -212,6 +217,39 @@ abstract class MetricAggregator<S extends SeriesState> {
         }
         samples.sort(byLabels);
         return new MetricFamilySnapshot(spec, samples);
+    }
+
+    /**
+     * Evicts every series whose last event, here and in {@code reference}'s same series (if it
+     * has one), is at or before {@code cutoffMillis}.
+     *
+     * @param reference an aggregator of the same metric nobody writes to meanwhile
+     * @return the number of series evicted
+     */
+    @SuppressWarnings("unchecked")
+    final int evictIdle(long cutoffMillis, MetricAggregator<?> reference) {
+        if (reference.getClass() != getClass() || !reference.spec.equals(spec)) {
+            throw new IllegalArgumentException(reference.spec.name() + ": can only compare the same metric");
+        }
+        int evicted = 0;
+        for (Map.Entry<LabelValues, S> entry : series.entrySet()) {
+            S known = ((MetricAggregator<S>) reference).series.get(entry.getKey());
+            long knownLastMillis = Long.MIN_VALUE;
+            if (known != null) {
+                synchronized (known) {
+                    knownLastMillis = known.lastEventMillis;
+                }
+            }
+            S state = entry.getValue();
+            synchronized (state) {
+                if (!state.evicted && Math.max(state.lastEventMillis, knownLastMillis) <= cutoffMillis) {
+                    state.evicted = true;
+                    series.remove(entry.getKey(), state);
+                    evicted++;
+                }
+            }
+        }
+        return evicted;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.metricsgateway.http;
 import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.core.GatewaySnapshot;
 import dev.metricsgateway.exposition.GatewayMetrics;
+import dev.metricsgateway.ingest.IdempotencyCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -28,4 +29,23 @@ public interface ClusterHooks {
 
     /** Publishes a last state before Vert.x leaves the cluster, so the survivors keep all of it. */
     Future<Void> leave();
+
+    /**
+     * Claims an idempotency key this member's own cache would apply, against the keys of every
+     * member: {@link IdempotencyCache.Apply} when this member is to apply the batch, else what
+     * the member that claimed it first recorded. Never fails (when the cluster cannot be asked
+     * in time, the batch is applied: counted twice rather than lost). Called on an event loop;
+     * must not block it.
+     */
+    default Future<IdempotencyCache.Decision> claimIdempotencyKey(String accountId, String key, byte[] bodyDigest) {
+        return Future.succeededFuture(new IdempotencyCache.Apply());
+    }
+
+    /** Records the result of a batch applied under a claimed key. Called on an event loop; must not block it. */
+    default void completeIdempotencyKey(String accountId, String key, byte[] bodyDigest, int accepted, int late) {
+    }
+
+    /** Gives up a claimed key whose batch was not applied. Called on an event loop; must not block it. */
+    default void releaseIdempotencyKey(String accountId, String key) {
+    }
 }

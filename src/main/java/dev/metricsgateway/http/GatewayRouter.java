@@ -60,7 +60,7 @@ final class GatewayRouter {
         router.post(EVENTS_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes()))
                 .handler(new IngestHandler(services.decoder(), services.engine(), services.idempotency(), services.metrics(),
-                        services.clock(), services.config().maxDecompressedBytes()))
+                        services.clock(), services.config().maxDecompressedBytes(), services.cluster()))
                 // Vert.x Web's BodyHandler fails a request whose body stream breaks (malformed chunk
                 // framing, the client closing mid-body) with status 200, which the router would send
                 // as "200 OK": an ingest request must be answered 202 or 4xx.

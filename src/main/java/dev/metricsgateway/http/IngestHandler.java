@@ -10,6 +10,7 @@ import dev.metricsgateway.ingest.DecodeResult;
 import dev.metricsgateway.ingest.EventDecoder;
 import dev.metricsgateway.ingest.IdempotencyCache;
 import dev.metricsgateway.ingest.Violation;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -29,7 +30,10 @@ import java.util.Set;
  * {@code Idempotency-Key} header or by the {@code batch_id} its events carry is looked up in the
  * {@link IdempotencyCache}, so a retry of an applied batch is acknowledged without being applied
  * again: a header before the body is decoded, a {@code batch_id} once it is (both together must
- * agree). One namespace per service account holds both kinds of key.
+ * agree). One namespace per service account holds both kinds of key. In a cluster, a key the
+ * cache would apply is then claimed against every member's keys ({@link
+ * ClusterHooks#claimIdempotencyKey}, without blocking), so a retry sent to another member than
+ * the first attempt is recognized too.
  *
  * <p>Runs on the event loop: decoding a batch is CPU work measured in microseconds per event,
  * and the engine is safe to call from every event loop at once. Stateless.
@@ -49,9 +53,11 @@ final class IngestHandler implements Handler<RoutingContext> {
     private final GatewayMetrics metrics;
     private final InstantSource clock;
     private final long maxDecompressedBytes;
+    private final Optional<ClusterHooks> cluster;
 
     IngestHandler(EventDecoder decoder, AggregationEngine engine, IdempotencyCache idempotency, GatewayMetrics metrics,
-            InstantSource clock, long maxDecompressedBytes) {
+            InstantSource clock, long maxDecompressedBytes, Optional<ClusterHooks> cluster) {
+        this.cluster = cluster;
         this.decoder = decoder;
         this.engine = engine;
         this.idempotency = idempotency;
@@ -99,18 +105,42 @@ final class IngestHandler implements Handler<RoutingContext> {
             return;
         }
         String accountId = ctx.user().principal().getString("id");
-        IdempotencyCache.Decision decision = idempotency.begin(accountId, key, sha256(body.get()), nowMillis);
-        if (!answeredFromCache(ctx, decision, IDEMPOTENCY_KEY)) {
-            decodeAndApply(ctx, body.get(), format, nowMillis, key);
+        begin(accountId, key, sha256(body.get()), nowMillis).onSuccess(decision -> {
+            if (!answeredFromCache(ctx, accountId, key, decision, IDEMPOTENCY_KEY)) {
+                decodeAndApply(ctx, body.get(), format, nowMillis, key);
+            }
+        });
+    }
+
+    /**
+     * The cache's decision on a key; in a cluster, a key the cache would apply is then claimed
+     * against every member's keys, so that a retry sent to another member is recognized. Already
+     * complete for a single gateway (no wait); never failed.
+     */
+    private Future<IdempotencyCache.Decision> begin(String accountId, String key, byte[] bodyDigest, long nowMillis) {
+        IdempotencyCache.Decision local = idempotency.begin(accountId, key, bodyDigest, nowMillis);
+        if (!(local instanceof IdempotencyCache.Apply) || cluster.isEmpty()) {
+            return Future.succeededFuture(local);
         }
+        return cluster.get().claimIdempotencyKey(accountId, key, bodyDigest).map(shared -> {
+            if (!(shared instanceof IdempotencyCache.Apply)) {
+                idempotency.abandon(accountId, key); // another member holds the key: this member's reservation goes
+            }
+            return shared;
+        });
     }
 
     /**
      * Answers a request whose key the cache has seen (a replay, a conflict, or one in progress);
      * false when the batch is to be applied ({@link IdempotencyCache.Apply}).
      */
-    private boolean answeredFromCache(RoutingContext ctx, IdempotencyCache.Decision decision, String keyName) {
-        if (decision instanceof IdempotencyCache.Replay replay) {
+    private boolean answeredFromCache(RoutingContext ctx, String accountId, String key, IdempotencyCache.Decision decision, String keyName) {
+        if (ctx.response().ended()) {
+            // answered meanwhile (the request timed out while the cluster was asked): apply nothing
+            if (decision instanceof IdempotencyCache.Apply) {
+                release(accountId, key);
+            }
+        } else if (decision instanceof IdempotencyCache.Replay replay) {
             metrics.batchReplayed();
             ctx.response().putHeader(IDEMPOTENT_REPLAYED, "true");
             accepted(ctx, replay.accepted(), replay.late());
@@ -145,7 +175,6 @@ final class IngestHandler implements Handler<RoutingContext> {
             return;
         }
         DecodeResult.Accepted decoded = (DecodeResult.Accepted) result;
-        String idempotencyKey = headerKey;
         String batchId = decoded.batchId();
         if (batchId != null && headerKey != null && !batchId.equals(headerKey)) {
             release(accountId, headerKey);
@@ -156,11 +185,20 @@ final class IngestHandler implements Handler<RoutingContext> {
             return;
         }
         if (batchId != null && headerKey == null) {
-            idempotencyKey = batchId;
-            if (answeredFromCache(ctx, idempotency.begin(accountId, batchId, sha256(body), nowMillis), BATCH_ID)) {
-                return;
-            }
+            byte[] bodyDigest = sha256(body);
+            begin(accountId, batchId, bodyDigest, nowMillis).onSuccess(decision -> {
+                if (!answeredFromCache(ctx, accountId, batchId, decision, BATCH_ID)) {
+                    apply(ctx, decoded, accountId, batchId, bodyDigest, nowMillis);
+                }
+            });
+            return;
         }
+        apply(ctx, decoded, accountId, headerKey, headerKey == null ? null : sha256(body), nowMillis);
+    }
+
+    /** Applies a decoded batch; {@code idempotencyKey} (or null) was reserved, and is completed or released. */
+    private void apply(RoutingContext ctx, DecodeResult.Accepted decoded, String accountId, String idempotencyKey, byte[] bodyDigest,
+            long nowMillis) {
         ApplyResult applied = engine.apply(decoded.events(), nowMillis);
         if (!applied.isApplied()) {
             release(accountId, idempotencyKey);
@@ -172,6 +210,7 @@ final class IngestHandler implements Handler<RoutingContext> {
         }
         if (idempotencyKey != null) {
             idempotency.complete(accountId, idempotencyKey, decoded.events().size(), applied.late());
+            cluster.ifPresent(hooks -> hooks.completeIdempotencyKey(accountId, idempotencyKey, bodyDigest, decoded.events().size(), applied.late()));
         }
         metrics.batchAccepted(decoded.events().size(), applied.late());
         accepted(ctx, decoded.events().size(), applied.late());
@@ -180,6 +219,7 @@ final class IngestHandler implements Handler<RoutingContext> {
     private void release(String accountId, String idempotencyKey) {
         if (idempotencyKey != null) {
             idempotency.abandon(accountId, idempotencyKey);
+            cluster.ifPresent(hooks -> hooks.releaseIdempotencyKey(accountId, idempotencyKey));
         }
     }
 

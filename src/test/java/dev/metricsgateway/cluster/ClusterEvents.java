@@ -89,4 +89,13 @@ final class ClusterEvents {
                 .mapToLong(sample -> ((SummarySample) sample).count())
                 .findFirst().orElse(-1);
     }
+
+    /** The {@code _sum} of the summary {@code metric}'s series {@code labels}, NaN when it is not served. */
+    static double sum(GatewaySnapshot snapshot, String metric, List<String> labels) {
+        return snapshot.families().stream().filter(family -> family.spec().name().equals(metric))
+                .flatMap(family -> family.samples().stream())
+                .filter(sample -> sample.labelValues().equals(labels))
+                .mapToDouble(sample -> ((SummarySample) sample).sum())
+                .findFirst().orElse(Double.NaN);
+    }
 }

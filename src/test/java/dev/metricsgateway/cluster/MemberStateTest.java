@@ -3,6 +3,7 @@ package dev.metricsgateway.cluster;
 import static dev.metricsgateway.cluster.ClusterEvents.assertSameSnapshots;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.metricsgateway.catalog.Catalog;
 import dev.metricsgateway.catalog.CatalogLoader;
@@ -45,7 +46,8 @@ class MemberStateTest {
         MemberFile.Content file;
 
         Node(String name, String incarnation) {
-            state = new MemberState(name, incarnation, engine, table, clock, SETTINGS.seriesTtlMillis(), content -> file = content);
+            state = new MemberState(name, incarnation, engine, table, clock, SETTINGS.seriesTtlMillis(), content -> file = content,
+                    MemberStateTest::engine);
             live.add(incarnation);
         }
 
@@ -258,6 +260,124 @@ class MemberStateTest {
         clock.advanceMillis(SETTINGS.seriesTtlMillis());
 
         assertThat(ClusterEvents.count(scrape(a, b), "feature_service_latency", FS_1)).isEqualTo(-1);
+    }
+
+    /** One fs-1 request of {@code latencySeconds} on {@code node} now, and on the oracle. */
+    private void request(Node node, double latencySeconds) {
+        node.engine.apply(List.of(ClusterEvents.request(node.engine, clock.millis(), latencySeconds)), clock.millis());
+        oracle.apply(List.of(ClusterEvents.request(oracle, clock.millis(), latencySeconds)), clock.millis());
+    }
+
+    /** What each member does every few seconds: publish, then evict its copies of series idle everywhere. */
+    private static long publishAndEvict(Node... nodes) {
+        for (Node node : nodes) {
+            node.state.publish();
+        }
+        long evicted = 0;
+        for (Node node : nodes) {
+            evicted += node.state.evictIdleEverywhere();
+        }
+        return evicted;
+    }
+
+    private static long liveSeries(Node node) {
+        return node.engine.seriesCountByMetric().values().stream().mapToLong(Integer::longValue).sum();
+    }
+
+    @Test
+    void aCopyIdlePastTheTtlOnOneMemberKeepsItsCountWhenItsNextEventArrives() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        request(b, 0.25);
+        long served = ClusterEvents.count(scrape(a, b), "feature_service_latency", FS_1);
+        // fs-1 stays busy on a for 2.5 series TTLs (600 s) after b's only event, with every member
+        // publishing and evicting as it runs, and scrapes in between
+        for (int i = 0; i < 30; i++) {
+            clock.advanceMillis(50_000);
+            request(a, 0.5);
+            assertThat(publishAndEvict(a, b)).isZero();
+            GatewaySnapshot global = scrape(b, a);
+            long count = ClusterEvents.count(global, "feature_service_latency", FS_1);
+            assertThat(count).as("after %d s", (i + 1) * 50).isGreaterThanOrEqualTo(served);
+            served = count;
+            assertSameSnapshots(global, oracle.snapshot(clock.millis()));
+        }
+
+        request(b, 0.75); // b's copy has been idle for 1500 s: it must go on from its count, not from zero
+
+        GatewaySnapshot global = scrape(a, b);
+        assertThat(ClusterEvents.count(global, "feature_service_latency", FS_1)).isEqualTo(32).isGreaterThan(served);
+        assertThat(ClusterEvents.sum(global, "feature_service_latency", FS_1)).isCloseTo(0.25 + 30 * 0.5 + 0.75, within(1e-9));
+        assertSameSnapshots(global, oracle.snapshot(clock.millis()));
+    }
+
+    @Test
+    void aSeriesIdleEverywhereIsEvictedFromEveryMemberAndComesBackFromZero() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        request(a, 0.25);
+        request(b, 0.25);
+        assertThat(ClusterEvents.count(scrape(a, b), "feature_service_latency", FS_1)).isEqualTo(2);
+
+        clock.advanceMillis(SETTINGS.seriesTtlMillis());
+        assertThat(ClusterEvents.count(scrape(a, b), "feature_service_latency", FS_1)).as("gone from the scrape, as from one gateway")
+                .isEqualTo(-1);
+        assertThat(publishAndEvict(a, b)).as("within the slack an unpublished event may still keep it alive").isZero();
+
+        clock.advanceMillis(MemberState.APPLY_SLACK_MILLIS);
+        assertThat(publishAndEvict(a, b)).isPositive();
+        assertThat(liveSeries(a)).isZero();
+        assertThat(liveSeries(b)).isZero();
+
+        request(b, 0.5);
+        GatewaySnapshot global = scrape(a, b);
+        assertThat(ClusterEvents.count(global, "feature_service_latency", FS_1)).isEqualTo(1);
+        assertSameSnapshots(global, oracle.snapshot(clock.millis()));
+    }
+
+    @Test
+    void aCopyIsKeptWhileAnotherMembersStateIsTooOldToRuleOutAnEvent() {
+        Node a = started("a", "a1");
+        Node b = started("b", "b1");
+        request(a, 0.25);
+        a.state.publish();
+        clock.advanceMillis(SETTINGS.seriesTtlMillis() - 1_000);
+        request(b, 0.5); // fs-1 busy again on b before one gateway would have ended it; b has not published since
+        clock.advanceMillis(11_000);
+
+        assertThat(a.state.evictIdleEverywhere()).as("b's published state is too old to rule out an event since").isZero();
+        b.state.publish();
+        assertThat(a.state.evictIdleEverywhere()).as("a knows of b's event now: fs-1 is alive").isZero();
+
+        request(b, 0.75);
+        GatewaySnapshot global = scrape(a, b);
+        assertThat(ClusterEvents.count(global, "feature_service_latency", FS_1)).isEqualTo(3);
+        assertSameSnapshots(global, oracle.snapshot(clock.millis()));
+    }
+
+    @Test
+    void sparseSeriesNeverGoBackAndComeBackFromZeroOnlyWhenIdleEverywhere() {
+        Random chaos = new Random(5);
+        Node[] members = {started("a", "a1"), started("b", "b1"), started("c", "c1")};
+        long[] pauses = {1_000, 40_000, 250_000, 590_000, 700_000};
+        long served = -1;
+        for (int step = 1; step <= 300; step++) {
+            clock.advanceMillis(pauses[chaos.nextInt(pauses.length)]);
+            publishAndEvict(members);
+            long before = ClusterEvents.count(oracle.snapshot(clock.millis()), "feature_service_latency", FS_1);
+            if (before == -1) {
+                served = -1; // one gateway has ended the series: it may come back from zero
+            }
+            if (chaos.nextInt(3) > 0) {
+                request(members[chaos.nextInt(members.length)], chaos.nextInt(1_000) / 1000.0);
+            }
+            Node scraper = members[chaos.nextInt(members.length)];
+            GatewaySnapshot global = scrape(scraper, members);
+            long count = ClusterEvents.count(global, "feature_service_latency", FS_1);
+            assertThat(count).as("step %d", step).isGreaterThanOrEqualTo(served);
+            assertSameSnapshots(global, oracle.snapshot(clock.millis()));
+            served = count;
+        }
     }
 
     @Test

@@ -42,6 +42,8 @@ class ClusterIT {
     private static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(40);
     /** The contract: a service account works within 5 s, cluster-wide too. */
     private static final Duration ACCOUNT_PROPAGATION = Duration.ofSeconds(5);
+    /** How long after the first attempt's answer its result may take to reach the other members. */
+    private static final Duration REPLAY_PROPAGATION = Duration.ofSeconds(5);
     /** {@code name{labels} value [timestamp]} of the text format. */
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{.*\\})?) (\\S+)(?: \\S+)?$");
 
@@ -79,6 +81,25 @@ class ClusterIT {
             assertThat(members.get(batch % 3).postEvents(KEY, ndjson).statusCode()).isEqualTo(202);
             assertThat(oracle.postEvents(KEY, ndjson).statusCode()).isEqualTo(202);
         }
+
+        // A retry that the load balancer sends to another member is recognized there, not applied again.
+        String retried = batch(random);
+        assertThat(members.get(0).postEvents(KEY, retried, "spark-batch-7").statusCode()).isEqualTo(202);
+        assertThat(oracle.postEvents(KEY, retried).statusCode()).isEqualTo(202);
+        for (GatewayClient other : members.subList(1, 3)) {
+            long replayDeadline = System.nanoTime() + REPLAY_PROPAGATION.toNanos();
+            HttpResponse<String> retry = other.postEvents(KEY, retried, "spark-batch-7");
+            while (retry.statusCode() == 409 && retry.headers().firstValue("Retry-After").isPresent()) {
+                // the first member records the batch's result in the cluster just after it answers
+                assertThat(System.nanoTime()).as("the retry is answered within %s", REPLAY_PROPAGATION).isLessThan(replayDeadline);
+                pause();
+                retry = other.postEvents(KEY, retried, "spark-batch-7");
+            }
+            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+            assertThat(retry.headers().firstValue("Idempotent-Replayed")).as("a replay on %s", other.base()).contains("true");
+        }
+        assertThat(members.get(1).postEvents(KEY, batch(random), "spark-batch-7").statusCode()).as("the same key, another batch")
+                .isEqualTo(409);
 
         Map<String, Double> expected = catalogSamples(oracle);
         assertThat(expected).containsKey("feature_service_total_latency_count");

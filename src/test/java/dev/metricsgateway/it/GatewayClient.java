@@ -62,6 +62,15 @@ final class GatewayClient {
                 .build());
     }
 
+    /** {@link #postEvents} with an {@code Idempotency-Key} header. */
+    HttpResponse<String> postEvents(String key, String ndjson, String idempotencyKey) {
+        return send(request(EVENTS, key)
+                .header("Content-Type", "application/x-ndjson")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+                .build());
+    }
+
     /** The status of {@code GET path} with this key. */
     int status(String path, String key) {
         return get(path, key).statusCode();
