@@ -141,6 +141,7 @@ public final class ConfigLoader {
                 (int) v.longIn(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, 1, 10_000_000),
                 (int) v.longIn(ConfigKey.MAX_EVENTS_PER_BATCH, 1, 10_000_000),
                 (int) v.longIn(ConfigKey.MAX_CONNECTIONS, 1, 1_000_000),
+                v.longIn(ConfigKey.MAX_EVENT_LOOP_LAG_MILLIS, 0, 60_000),
                 bootstrapKey,
                 cluster(v));
     }

@@ -40,6 +40,7 @@ public record GatewayConfig(
         int authFailureMaxAddresses,
         int maxEventsPerBatch,
         int maxConnections,
+        long maxEventLoopLagMillis,
         String bootstrapKey,
         ClusterConfig cluster) {
 
@@ -69,7 +70,7 @@ public record GatewayConfig(
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds + ", shutdownTimeoutSeconds=" + shutdownTimeoutSeconds + ", eventLoops=" + eventLoops
                 + ", authFailureLimit=" + authFailureLimit + ", authFailureWindowSeconds=" + authFailureWindowSeconds
                 + ", authFailureMaxAddresses=" + authFailureMaxAddresses
-                + ", maxEventsPerBatch=" + maxEventsPerBatch + ", maxConnections=" + maxConnections
+                + ", maxEventsPerBatch=" + maxEventsPerBatch + ", maxConnections=" + maxConnections + ", maxEventLoopLagMillis=" + maxEventLoopLagMillis
                 + ", bootstrapKey=" + (bootstrapKey == null ? "unset" : "***") + ", cluster=" + cluster + "]";
     }
 }

@@ -30,6 +30,10 @@ final class GatewayRouter {
     static final String EVENTS_PATH = "/api/v1/events";
     static final String SCRAPE_PATH = "/api/v1/observability/metrics";
     static final String OWN_METRICS_PATH = "/metrics";
+    /** How often each event loop measures its lag (see {@link LoopLag}). */
+    private static final long LAG_TICK_MILLIS = 20;
+    /** How long a loop that lagged keeps shedding: long enough to drain what queued meanwhile. */
+    private static final long LAG_HOLD_MILLIS = 100;
 
     private GatewayRouter() {
     }
@@ -56,7 +60,7 @@ final class GatewayRouter {
                 .handler(authenticate)
                 .handler(TectonKeyAuthHandler.requireRole(Role.EVENT_WRITER))
                 .handler(IngestHandler.requireEventContentType(services.metrics()))
-                .handler(admitIngest(services));
+                .handler(admitIngest(vertx, services));
         router.post(EVENTS_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes()))
                 .handler(new IngestHandler(services.decoder(), services.engine(), services.idempotency(), services.metrics(),
@@ -111,12 +115,25 @@ final class GatewayRouter {
     }
 
     /**
-     * Sheds load before the body is read: beyond the in-flight limit the answer is 429 with
-     * {@code Retry-After}, so a client backs off instead of the gateway queueing without bound.
+     * Sheds load before the body is read: beyond the in-flight limit, or while this event loop
+     * lags (it is too busy applying batches to read its sockets, see {@link LoopLag}), the answer
+     * is 429 with {@code Retry-After}, so a client backs off instead of the gateway queueing
+     * without bound.
      */
-    private static Handler<RoutingContext> admitIngest(GatewayServices services) {
+    private static Handler<RoutingContext> admitIngest(Vertx vertx, GatewayServices services) {
         int limit = services.config().maxInflightIngestRequests();
+        // One per router, i.e. per verticle and event loop; the timer is the verticle's and ends with it.
+        LoopLag lag = new LoopLag(LAG_TICK_MILLIS, services.config().maxEventLoopLagMillis(), LAG_HOLD_MILLIS, System::nanoTime);
+        if (services.config().maxEventLoopLagMillis() > 0) {
+            vertx.setPeriodic(lag.periodMillis(), tick -> lag.tick());
+        }
         return ctx -> {
+            if (lag.overloaded()) {
+                services.metrics().batchRejected(BatchRejection.OVERLOADED);
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+                ErrorResponses.send(ctx, 429, "the gateway is shedding load; retry after 1 s");
+                return;
+            }
             if (services.inflightIngest().incrementAndGet() > limit) {
                 services.inflightIngest().decrementAndGet();
                 services.metrics().batchRejected(BatchRejection.OVERLOADED);

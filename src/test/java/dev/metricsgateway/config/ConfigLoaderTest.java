@@ -62,6 +62,7 @@ class ConfigLoaderTest {
         values.put(ConfigKey.AUTH_FAILURE_MAX_ADDRESSES, Map.entry("1000", GatewayConfig::authFailureMaxAddresses));
         values.put(ConfigKey.MAX_EVENTS_PER_BATCH, Map.entry("5000", GatewayConfig::maxEventsPerBatch));
         values.put(ConfigKey.MAX_CONNECTIONS, Map.entry("64", GatewayConfig::maxConnections));
+        values.put(ConfigKey.MAX_EVENT_LOOP_LAG_MILLIS, Map.entry("500", GatewayConfig::maxEventLoopLagMillis));
         values.put(ConfigKey.CLUSTER, Map.entry("true", c -> c.cluster().enabled()));
         values.put(ConfigKey.CLUSTER_HOST, Map.entry("10.0.0.7", c -> c.cluster().host()));
         values.put(ConfigKey.CLUSTER_PORT, Map.entry("6701", c -> c.cluster().port()));
