@@ -77,7 +77,7 @@ stop_all() {
 ingest() {
   local files=() wrks=()
   for port in "$@"; do
-    wrk -t1 -c8 -d"${DURATION}s" -s bench/cluster/post_batch.lua "http://127.0.0.1:$port/api/v1/events" \
+    wrk -t1 -c8 -d"${DURATION}s" -s bench/post_batch.lua "http://127.0.0.1:$port/api/v1/events" \
       -- "$WORK/batch.ndjson" "$KEY" > "$WORK/wrk-$port.txt" &
     wrks+=($!)
     files+=("$WORK/wrk-$port.txt")
