@@ -11,37 +11,12 @@ import dev.metricsgateway.core.SummarySample;
 import dev.metricsgateway.testing.TestEvents;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.assertj.core.data.Percentage;
 
-/** Random events of every Tecton type, and the oracle comparison of two snapshots. */
+/** Events of one fixed series, and the oracle comparison of two snapshots. */
 final class ClusterEvents {
 
-    private static final String[] REGIONS = {"us-west-2", "eu-west-1"};
-
     private ClusterEvents() {
-    }
-
-    /** One event drawn from {@code random}, built with {@code engine}'s schemas. */
-    static Event random(AggregationEngine engine, Random random, long time) {
-        String region = REGIONS[random.nextInt(REGIONS.length)];
-        return switch (random.nextInt(5)) {
-            case 0 -> TestEvents.event(engine.schemas(), "feature_request", time, Map.of("aws_region", region,
-                    "feature_service_id", "fs-" + random.nextInt(3), "feature_service_name", "svc",
-                    "latency_seconds", random.nextInt(1_000_000) / 1e6, "status", random.nextBoolean() ? 200 : 500 + random.nextInt(4)));
-            case 1 -> TestEvents.event(engine.schemas(), "server_utilization", time, Map.of("aws_region", region,
-                    "instance", "i-" + random.nextInt(4), "utilization_percent", random.nextInt(100)));
-            case 2 -> TestEvents.event(engine.schemas(), "stream_batch", time, Map.of("workspace", "prod",
-                    "feature_view_name", "fv", "feature_view_id", "fv-" + random.nextInt(2), "input_rows", random.nextInt(100),
-                    "processed_rows", random.nextInt(100), "online_store_rows", random.nextInt(100),
-                    "min_event_time", time - random.nextInt(60_000), "avg_event_time", time - random.nextInt(30_000)));
-            case 3 -> TestEvents.event(engine.schemas(), "served_feature", time, Map.of("workspace", "prod",
-                    "feature_view_name", "fv", "feature_view_id", "fv-" + random.nextInt(2), "feature_time", time - random.nextInt(20_000)));
-            default -> TestEvents.event(engine.schemas(), "ingest_request", time, Map.of("aws_region", region,
-                    "latency_seconds", random.nextInt(1_000_000) / 1e6, "status", 200 + 100 * random.nextInt(4),
-                    "writes", List.of(Map.of("workspace", "prod", "feature_view_name", "fv", "feature_view_id", "fv-1",
-                            "online_rows", random.nextInt(50), "offline_rows", random.nextInt(50)))));
-        };
     }
 
     /** A feature_request of one fixed series (fs-1), the summary {@code feature_service_latency}'s. */

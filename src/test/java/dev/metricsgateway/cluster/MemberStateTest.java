@@ -11,6 +11,7 @@ import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.core.GatewaySnapshot;
 import dev.metricsgateway.core.WindowSettings;
 import dev.metricsgateway.testing.ManualClock;
+import dev.metricsgateway.testing.TestEvents;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -60,8 +61,8 @@ class MemberStateTest {
             for (int i = 0; i < n; i++) {
                 long seed = random.nextLong();
                 long time = clock.millis() - random.nextInt(5_000);
-                engine.apply(List.of(ClusterEvents.random(engine, new Random(seed), time)), clock.millis());
-                oracle.apply(List.of(ClusterEvents.random(oracle, new Random(seed), time)), clock.millis());
+                engine.apply(List.of(TestEvents.random(engine.schemas(), new Random(seed), time)), clock.millis());
+                oracle.apply(List.of(TestEvents.random(oracle.schemas(), new Random(seed), time)), clock.millis());
             }
         }
 
