@@ -1,7 +1,6 @@
 package dev.metricsgateway.core;
 
 import java.util.Arrays;
-import java.util.BitSet;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.PackedHistogram;
 
@@ -229,21 +228,14 @@ final class HistogramWindow extends SecondRing {
 
     /** Reads what {@link #writeBuckets} (or the ring of earlier versions, in any order) wrote into this empty window. */
     void readBuckets(StateReader in, long baseSecond) throws CheckpointException {
-        int buckets = in.readCount(window(), "buckets of a window");
-        BitSet residues = new BitSet(window());
-        for (int i = 0; i < buckets; i++) {
-            long second = in.readSecond(baseSecond);
-            checkResidue(residues, second, window());
+        // Counts share a long with the bucket index: W seconds of them must still fit in 48 bits.
+        long maxCount = HistogramBuckets.COUNT_MASK / window();
+        readBuckets(in, baseSecond, window(), second -> {
             PackedHistogram histogram = in.readHistogram();
-            if (histogram == null) {
-                continue;
-            }
-            int slot = slotForWrite(second);
+            int slot = histogram == null ? -1 : slotForWrite(second);
             if (slot < 0) {
-                continue;
+                return;
             }
-            // Counts share a long with the bucket index: W seconds of them must still fit in 48 bits.
-            long maxCount = HistogramBuckets.COUNT_MASK / window();
             for (HistogramIterationValue value : histogram.recordedValues()) {
                 if (value.getCountAtValueIteratedTo() > maxCount) {
                     throw CheckpointException.corrupt(value.getCountAtValueIteratedTo() + ": not a possible count of one bucket in one second");
@@ -252,6 +244,6 @@ final class HistogramWindow extends SecondRing {
             for (HistogramIterationValue value : histogram.recordedValues()) {
                 addAt(slot, HistogramBuckets.indexOf(value.getValueIteratedTo()), value.getCountAtValueIteratedTo());
             }
-        }
+        });
     }
 }

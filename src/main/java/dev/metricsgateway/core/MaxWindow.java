@@ -1,7 +1,6 @@
 package dev.metricsgateway.core;
 
 import java.util.Arrays;
-import java.util.BitSet;
 
 /**
  * Windowed maximum as a monotonic deque: only the seconds whose maximum exceeds that of every
@@ -118,13 +117,7 @@ final class MaxWindow {
 
     /** Reads what {@link #writeBuckets} (or the ring of earlier versions, in any order) wrote into this empty window. */
     void readBuckets(StateReader in, long baseSecond) throws CheckpointException {
-        int buckets = in.readCount(window, "buckets of a window");
-        BitSet residues = new BitSet(window);
-        for (int i = 0; i < buckets; i++) {
-            long second = in.readSecond(baseSecond);
-            SecondRing.checkResidue(residues, second, window);
-            add(second, in.readNumber("a windowed maximum"));
-        }
+        SecondRing.readBuckets(in, baseSecond, window, second -> add(second, in.readNumber("a windowed maximum")));
     }
 
     @Override

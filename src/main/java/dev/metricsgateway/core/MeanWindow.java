@@ -1,6 +1,5 @@
 package dev.metricsgateway.core;
 
-import java.util.BitSet;
 
 /**
  * Windowed weighted mean: Σ weight × value / Σ weight, two {@link PackedColumn}s over the ring of
@@ -97,13 +96,9 @@ final class MeanWindow extends SecondRing {
 
     /** Reads what {@link #writeBuckets} (or the ring of earlier versions, in any order) wrote into this empty window. */
     void readBuckets(StateReader in, long baseSecond) throws CheckpointException {
-        int buckets = in.readCount(window(), "buckets of a window");
-        BitSet residues = new BitSet(window());
-        for (int i = 0; i < buckets; i++) {
-            long second = in.readSecond(baseSecond);
-            checkResidue(residues, second, window());
+        readBuckets(in, baseSecond, window(), second -> {
             double weightedSum = in.readNumber("a windowed weighted sum");
             addProducts(second, weightedSum, in.readNumber("a windowed weight"));
-        }
+        });
     }
 }

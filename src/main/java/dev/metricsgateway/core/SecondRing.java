@@ -1,5 +1,7 @@
 package dev.metricsgateway.core;
 
+import java.util.BitSet;
+
 /**
  * The geometry of a sliding window of {@code window} one-second buckets, stored compactly: only
  * the span of seconds a series actually holds, {@code [oldest, newest]}, occupies memory, in a
@@ -145,16 +147,27 @@ abstract class SecondRing {
     /** Resets the values of {@code position}: its second left the span. */
     abstract void clearSlot(int position);
 
+    /** Reads the values of one bucket of a window's checkpoint record, whose second was just read. */
+    interface BucketReader {
+        void read(long second) throws CheckpointException;
+    }
+
     /**
-     * Checks that the seconds of one window's checkpoint record are distinct modulo the window
-     * length, as the one-slot-per-residue ring of format version 1 guarantees; returns the set.
+     * Reads one window's checkpoint record: the number of buckets, then for each its second and
+     * what {@code bucket} reads. The seconds must be distinct modulo the window length, as the
+     * one-slot-per-residue ring of format version 1 guarantees.
      */
-    static java.util.BitSet checkResidue(java.util.BitSet seen, long second, int window) throws CheckpointException {
-        int residue = (int) Math.floorMod(second, (long) window);
-        if (seen.get(residue)) {
-            throw CheckpointException.corrupt("two buckets of one window share slot " + residue);
+    static void readBuckets(StateReader in, long baseSecond, int window, BucketReader bucket) throws CheckpointException {
+        int buckets = in.readCount(window, "buckets of a window");
+        BitSet residues = new BitSet(window);
+        for (int i = 0; i < buckets; i++) {
+            long second = in.readSecond(baseSecond);
+            int residue = (int) Math.floorMod(second, (long) window);
+            if (residues.get(residue)) {
+                throw CheckpointException.corrupt("two buckets of one window share slot " + residue);
+            }
+            residues.set(residue);
+            bucket.read(second);
         }
-        seen.set(residue);
-        return seen;
     }
 }

@@ -1,6 +1,5 @@
 package dev.metricsgateway.core;
 
-import java.util.BitSet;
 
 /**
  * Windowed sum of values (a count when every value is 1): one {@link PackedColumn} over the ring
@@ -81,12 +80,6 @@ final class SumWindow extends SecondRing {
 
     /** Reads what {@link #writeBuckets} (or the ring of earlier versions, in any order) wrote into this empty window. */
     void readBuckets(StateReader in, long baseSecond) throws CheckpointException {
-        int buckets = in.readCount(window(), "buckets of a window");
-        BitSet residues = new BitSet(window());
-        for (int i = 0; i < buckets; i++) {
-            long second = in.readSecond(baseSecond);
-            checkResidue(residues, second, window());
-            add(second, in.readNumber("a windowed sum"));
-        }
+        readBuckets(in, baseSecond, window(), second -> add(second, in.readNumber("a windowed sum")));
     }
 }
