@@ -2,27 +2,80 @@ package dev.metricsgateway.core;
 
 
 /**
- * Windowed weighted mean: Σ weight × value / Σ weight, two {@link PackedColumn}s over the ring of
- * {@link SecondRing}. Not thread-safe; see {@link SecondRing}.
+ * Windowed weighted mean: Σ weight × value / Σ weight over the seconds of {@link SecondRing}.
+ * While every input is a whole number of thousandths with a whole weight (the ages in seconds of
+ * millisecond timestamps, weighted by row counts, as the catalog's means are), the seconds are
+ * {@link ExactMeanSeconds}: exact, delta-of-delta encoded, about a byte a second for a steady
+ * series. The first input that is not exact in that form moves the window to two
+ * {@link PackedColumn}s of doubles for good. Not thread-safe; see {@link SecondRing}.
  */
 final class MeanWindow extends SecondRing {
 
+    /** Exact seconds; null once the window holds doubles. */
+    private ExactMeanSeconds exact;
     private PackedColumn weightedSums;
     private PackedColumn weights;
 
     MeanWindow(int windowSeconds) {
         super(windowSeconds);
+        exact = new ExactMeanSeconds(windowSeconds);
     }
 
     void add(long second, double value, double weight) {
+        if (exact != null) {
+            long thousandths = ExactMeanSeconds.thousandths(value);
+            long wholeWeight = ExactMeanSeconds.whole(weight);
+            if (thousandths != Long.MIN_VALUE && wholeWeight != Long.MIN_VALUE) {
+                long product = exact.product(wholeWeight, thousandths);
+                if (product != Long.MIN_VALUE && addExact(second, product, wholeWeight)) {
+                    return;
+                }
+            }
+            toDoubles();
+        }
         addProducts(second, weight * value, weight);
     }
 
+    /** Adds exact sums to {@code second}; false when they do not fit (nothing changed, the caller moves to doubles). */
+    private boolean addExact(long second, long thousandths, long weight) {
+        if (slotForWrite(second) < 0) {
+            return true;
+        }
+        exact.cover(oldest(), newest());
+        return exact.add(second, thousandths, weight);
+    }
+
     private void addProducts(long second, double weightedSum, double weight) {
+        if (exact != null) {
+            long thousandths = ExactMeanSeconds.thousandths(weightedSum);
+            long wholeWeight = ExactMeanSeconds.whole(weight);
+            if (thousandths != Long.MIN_VALUE && wholeWeight != Long.MIN_VALUE && addExact(second, thousandths, wholeWeight)) {
+                return;
+            }
+            toDoubles();
+        }
         int slot = slotForWrite(second);
         if (slot >= 0) {
             weightedSums.add(slot, weightedSum);
             weights.add(slot, weight);
+        }
+    }
+
+    /** Moves the exact seconds into double columns, for good. */
+    private void toDoubles() {
+        ExactMeanSeconds seconds = exact;
+        exact = null;
+        weightedSums = new PackedColumn(Math.max(1, capacity()));
+        weights = new PackedColumn(Math.max(1, capacity()));
+        if (isEmpty()) {
+            return;
+        }
+        seconds.cover(oldest(), newest());
+        long[][] columns = seconds.decode();
+        for (int i = 0; i < columns[0].length; i++) {
+            int position = position(seconds.first() + i);
+            weightedSums.set(position, columns[0][i] / (double) ExactMeanSeconds.SCALE);
+            weights.set(position, columns[1][i]);
         }
     }
 
@@ -36,6 +89,11 @@ final class MeanWindow extends SecondRing {
         if (from > to) {
             return Double.NaN;
         }
+        if (exact != null) {
+            exact.cover(oldest(), newest());
+            long[] totals = exact.totals(from, to);
+            return ExactMeanSeconds.mean(totals[0], totals[1]);
+        }
         int start = position(from);
         int count = (int) (to - from + 1);
         double weight = weights.sum(start, count);
@@ -44,54 +102,82 @@ final class MeanWindow extends SecondRing {
 
     @Override
     void allocate(int capacity) {
-        weightedSums = weightedSums == null ? new PackedColumn(capacity) : weightedSums.emptyCopy(capacity);
-        weights = weights == null ? new PackedColumn(capacity) : weights.emptyCopy(capacity);
+        if (exact == null) {
+            weightedSums = weightedSums.emptyCopy(capacity);
+            weights = weights.emptyCopy(capacity);
+        }
     }
 
     @Override
     void relayout(int oldCapacity, int newCapacity, long from, long to) {
-        weightedSums = WindowColumns.relayout(weightedSums, oldCapacity, newCapacity, from, to);
-        weights = WindowColumns.relayout(weights, oldCapacity, newCapacity, from, to);
+        if (exact == null) {
+            weightedSums = WindowColumns.relayout(weightedSums, oldCapacity, newCapacity, from, to);
+            weights = WindowColumns.relayout(weights, oldCapacity, newCapacity, from, to);
+        }
     }
 
     @Override
     void clearSlot(int position) {
-        weightedSums.clear(position);
-        weights.clear(position);
+        // the exact seconds follow the span when next used (ExactMeanSeconds.cover)
+        if (exact == null) {
+            weightedSums.clear(position);
+            weights.clear(position);
+        }
     }
 
-    private boolean holds(int position) {
-        return weightedSums.get(position) != 0 || weights.get(position) != 0;
+    /** Calls {@code bucket} for each second holding a weight or a weighted sum, oldest first. */
+    private void forEachBucket(BucketConsumer bucket) {
+        if (isEmpty()) {
+            return;
+        }
+        if (exact != null) {
+            exact.cover(oldest(), newest());
+            long[][] columns = exact.decode();
+            for (int i = 0; i < columns[0].length; i++) {
+                if (columns[0][i] != 0 || columns[1][i] != 0) {
+                    bucket.accept(exact.first() + i, columns[0][i] / (double) ExactMeanSeconds.SCALE, columns[1][i]);
+                }
+            }
+            return;
+        }
+        for (long second = oldest(); second <= newest(); second++) {
+            int position = position(second);
+            if (weightedSums.get(position) != 0 || weights.get(position) != 0) {
+                bucket.accept(second, weightedSums.get(position), weights.get(position));
+            }
+        }
+    }
+
+    private interface BucketConsumer {
+        void accept(long second, double weightedSum, double weight);
+    }
+
+    /** True while the seconds are held exactly (for tests of the representation). */
+    boolean isExact() {
+        return exact != null;
+    }
+
+    /** Bytes of per-second storage (array headers excluded), for tests and the memory benchmark's explanations. */
+    int storedBytes() {
+        return exact != null ? exact.storedBytes() : weightedSums.length() * (weightedSums.bytesPerValue() + weights.bytesPerValue());
     }
 
     /** Adds every second of {@code other} into this window, as if its events had been added here. */
     void mergeBuckets(MeanWindow other) {
         WindowColumns.requireSameWindow(this, other);
-        for (long second = other.isEmpty() ? 0 : other.oldest(); !other.isEmpty() && second <= other.newest(); second++) {
-            int position = other.position(second);
-            if (other.holds(position)) {
-                addProducts(second, other.weightedSums.get(position), other.weights.get(position));
-            }
-        }
+        other.forEachBucket(this::addProducts);
     }
 
     /** Checkpoint format version 1, unchanged: a count, then per second its difference to {@code baseSecond}, Σ weight × value and Σ weight. */
     void writeBuckets(StateWriter out, long baseSecond) {
-        int buckets = 0;
-        for (long second = isEmpty() ? 0 : oldest(); !isEmpty() && second <= newest(); second++) {
-            if (holds(position(second))) {
-                buckets++;
-            }
-        }
-        out.writeVarLong(buckets);
-        for (long second = isEmpty() ? 0 : oldest(); !isEmpty() && second <= newest(); second++) {
-            int position = position(second);
-            if (holds(position)) {
-                out.writeSignedVarLong(second - baseSecond);
-                out.writeDouble(weightedSums.get(position));
-                out.writeDouble(weights.get(position));
-            }
-        }
+        int[] buckets = {0};
+        forEachBucket((second, weightedSum, weight) -> buckets[0]++);
+        out.writeVarLong(buckets[0]);
+        forEachBucket((second, weightedSum, weight) -> {
+            out.writeSignedVarLong(second - baseSecond);
+            out.writeDouble(weightedSum);
+            out.writeDouble(weight);
+        });
     }
 
     /** Reads what {@link #writeBuckets} (or the ring of earlier versions, in any order) wrote into this empty window. */
