@@ -14,54 +14,52 @@ import java.util.Arrays;
  * byte a second instead of the ten of a double and a short.
  *
  * <p>Exact integers make the sliding sums exact: the totals over the span are kept, so the usual
- * read (the whole span) costs nothing, and the mean is the exact Σ / Σ rounded once. Writes to the
- * newest second re-encode only its entry; dropping the oldest second decodes one entry; a write
- * to an older second re-encodes the span (late events are rare). Inputs that are not exact in
- * this form (a fraction finer than 1/1000, a fractional weight, sums past {@link #limit}) are
- * refused, and the owner falls back to doubles.
+ * read (the whole span) costs nothing, and the mean is the exact Σ / Σ rounded once. The newest
+ * second stays open (two longs) and is encoded when a newer one arrives, so a write to it is an
+ * addition; dropping the oldest second decodes one entry; a write to an older second re-encodes
+ * the span (late events are rare). Inputs that are not exact in this form (a fraction finer than
+ * 1/1000, a fractional weight, a second's sum past {@link #LIMIT}) are refused, and the owner
+ * falls back to doubles.
  *
- * <p>Covers seconds {@code first .. first + count - 1}. Not thread-safe: the series state guards it.
+ * <p>Covers seconds {@code first .. first + count - 1}: the first {@code count - 1} encoded, the
+ * last open. Not thread-safe: the series state guards it.
  */
 final class ExactMeanSeconds {
 
     /** Thousandths per unit of value. */
     static final long SCALE = 1000;
+    /** Longest window held exactly: its totals stay below 2^62 ({@link #LIMIT} a second). */
+    static final int MAX_WINDOW = 2048;
+    /** Bound of |a second's sum| and |a second's weight|. */
+    private static final long LIMIT = 1L << 51;
     /** Values at or beyond this are not taken: below it, value ↦ round(value × 1000) is exact and one-to-one. */
     private static final double MAX_VALUE = 0x1p42;
     /** Two varints of at most 56 bits. */
     private static final int MAX_ENTRY_BYTES = 18;
+    private static final byte[] NO_BYTES = {};
 
-    /** Bound of |a per-second sum| and |a per-second weight|: totals over a window stay below 2^62. */
-    private final long limit;
-
-    private byte[] bytes = new byte[0];
+    private byte[] bytes = NO_BYTES;
     private int head;
     private int end;
-    /** Offset of the newest second's entry. */
-    private int tailStart;
-    private long first;
+    /** Offset after the varint {@link #readVarLong} read last. */
+    private int nextOffset;
     private int count;
-    /** Sum, weight and their deltas just before the oldest entry (what it is encoded against). */
+    private long first;
+    /** Sum, weight and their deltas just before the oldest second (what its entry is encoded against). */
     private long baseSum;
     private long baseSumDelta;
     private long baseWeight;
     private long baseWeightDelta;
-    /** The same just before the newest entry. */
-    private long tailBaseSum;
-    private long tailBaseSumDelta;
-    private long tailBaseWeight;
-    private long tailBaseWeightDelta;
-    /** The newest second's sum and weight. */
-    private long tailSum;
-    private long tailWeight;
+    /** The same just before the open (newest) second. */
+    private long openBaseSum;
+    private long openBaseSumDelta;
+    private long openBaseWeight;
+    private long openBaseWeightDelta;
+    /** The open second's sum and weight. */
+    private long openSum;
+    private long openWeight;
     private long totalSum;
     private long totalWeight;
-    /** Offset after the varint {@link #readVarLong} read last. */
-    private int nextOffset;
-
-    ExactMeanSeconds(int window) {
-        this.limit = Math.min(1L << 51, (1L << 62) / window);
-    }
 
     /** {@code value} in thousandths, or {@link Long#MIN_VALUE} when it is not a whole number of thousandths. */
     static long thousandths(double value) {
@@ -81,19 +79,15 @@ final class ExactMeanSeconds {
         return whole == weight ? whole : Long.MIN_VALUE;
     }
 
-    /** {@code weight × thousandths}, or {@link Long#MIN_VALUE} when beyond {@link #limit}. */
-    long product(long weight, long thousandths) {
+    /** {@code weight × thousandths}, or {@link Long#MIN_VALUE} when beyond {@link #LIMIT}. */
+    static long product(long weight, long thousandths) {
         long high = Math.multiplyHigh(weight, thousandths);
         long low = weight * thousandths;
         return high == (low >> 63) && fits(low) ? low : Long.MIN_VALUE;
     }
 
-    private boolean fits(long value) {
-        return value >= -limit && value <= limit;
-    }
-
-    boolean isEmpty() {
-        return count == 0;
+    private static boolean fits(long value) {
+        return value >= -LIMIT && value <= LIMIT;
     }
 
     long first() {
@@ -109,17 +103,17 @@ final class ExactMeanSeconds {
      * {@code oldest} leave, new seconds enter empty. {@code newest} is {@link SecondRing#EMPTY} to empty it.
      */
     void cover(long oldest, long newest) {
-        if (newest == SecondRing.EMPTY) {
+        if (newest == SecondRing.EMPTY || count > 0 && oldest > last()) {
             clear();
-            return;
-        }
-        if (count > 0 && (oldest > last() || newest < first)) {
-            clear();
+            if (newest == SecondRing.EMPTY) {
+                return;
+            }
         }
         if (count == 0) {
             first = oldest;
+            count = 1; // one open, empty second
         }
-        while (count > 0 && first < oldest) {
+        while (first < oldest) {
             dropOldest();
         }
         if (oldest < first) {
@@ -127,38 +121,50 @@ final class ExactMeanSeconds {
             reencode(oldest, columns[0], columns[1], (int) (first - oldest));
         }
         while (last() < newest) {
-            appendEmpty();
+            openNext(oldest);
         }
     }
 
     /**
-     * Adds to a covered second; false (nothing changed) when a sum would pass {@link #limit}.
+     * What a write to the newest second needs of {@link #cover}: the span reaches {@code newest},
+     * but seconds before {@code oldest} may stay until the next read or the next time the entries
+     * are moved (then in one sequential pass), so a new second does not read the queue's head.
      */
+    void extend(long oldest, long newest) {
+        if (count == 0 || oldest > last()) {
+            clear();
+            first = oldest;
+            count = 1;
+        }
+        while (last() < newest) {
+            openNext(oldest);
+        }
+    }
+
+    /** Adds to a covered second; false (nothing changed) when its sums would pass {@link #LIMIT}. */
     boolean add(long second, long sum, long weight) {
         if (second == last()) {
-            long newSum = tailSum + sum;
-            long newWeight = tailWeight + weight;
+            long newSum = openSum + sum;
+            long newWeight = openWeight + weight;
             if (!fits(newSum) || !fits(newWeight)) {
                 return false;
             }
-            end = tailStart;
-            writeEntry(newSum - tailBaseSum - tailBaseSumDelta, newWeight - tailBaseWeight - tailBaseWeightDelta);
-            tailSum = newSum;
-            tailWeight = newWeight;
+            openSum = newSum;
+            openWeight = newWeight;
             totalSum += sum;
             totalWeight += weight;
-        } else {
-            long[][] columns = decode();
-            int index = (int) (second - first);
-            long newSum = columns[0][index] + sum;
-            long newWeight = columns[1][index] + weight;
-            if (!fits(newSum) || !fits(newWeight)) {
-                return false;
-            }
-            columns[0][index] = newSum;
-            columns[1][index] = newWeight;
-            reencode(first, columns[0], columns[1], 0); // recounts the totals
+            return true;
         }
+        long[][] columns = decode();
+        int index = (int) (second - first);
+        long newSum = columns[0][index] + sum;
+        long newWeight = columns[1][index] + weight;
+        if (!fits(newSum) || !fits(newWeight)) {
+            return false;
+        }
+        columns[0][index] = newSum;
+        columns[1][index] = newWeight;
+        reencode(first, columns[0], columns[1], 0); // recounts the totals
         return true;
     }
 
@@ -210,7 +216,7 @@ final class ExactMeanSeconds {
         long weight = baseWeight;
         long weightDelta = baseWeightDelta;
         int offset = head;
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count - 1; i++) {
             long tag = readVarLong(offset);
             offset = nextOffset;
             sumDelta += unzigzag(tag >>> 1);
@@ -223,39 +229,43 @@ final class ExactMeanSeconds {
             sums[i] = sum;
             weights[i] = weight;
         }
+        if (count > 0) {
+            sums[count - 1] = openSum;
+            weights[count - 1] = openWeight;
+        }
         return new long[][] {sums, weights};
     }
 
-    /** Bytes held for the entries (the array's length), for tests of the encoding. */
+    /** Bytes held for the encoded seconds (the array's length), for tests of the encoding. */
     int storedBytes() {
         return bytes.length;
     }
 
     private void clear() {
-        bytes = new byte[0];
+        bytes = NO_BYTES;
         head = 0;
         end = 0;
-        tailStart = 0;
         count = 0;
         baseSum = 0;
         baseSumDelta = 0;
         baseWeight = 0;
         baseWeightDelta = 0;
-        tailBaseSum = 0;
-        tailBaseSumDelta = 0;
-        tailBaseWeight = 0;
-        tailBaseWeightDelta = 0;
-        tailSum = 0;
-        tailWeight = 0;
+        openBaseSum = 0;
+        openBaseSumDelta = 0;
+        openBaseWeight = 0;
+        openBaseWeightDelta = 0;
+        openSum = 0;
+        openWeight = 0;
         totalSum = 0;
         totalWeight = 0;
     }
 
     private void dropOldest() {
         if (count == 1) {
-            long keepFirst = first + 1;
+            long next = first + 1;
             clear();
-            first = keepFirst;
+            first = next;
+            count = 1;
             return;
         }
         long tag = readVarLong(head);
@@ -275,60 +285,49 @@ final class ExactMeanSeconds {
         head = offset;
         first++;
         count--;
+        if (count == 1) {
+            bytes = NO_BYTES; // only the open second is left
+            head = 0;
+            end = 0;
+        }
     }
 
-    private void appendEmpty() {
-        long previousSum = count == 0 ? baseSum : tailSum;
-        long previousWeight = count == 0 ? baseWeight : tailWeight;
-        long sumDelta = count == 0 ? baseSumDelta : tailSum - tailBaseSum;
-        long weightDelta = count == 0 ? baseWeightDelta : tailWeight - tailBaseWeight;
-        tailBaseSum = previousSum;
-        tailBaseSumDelta = sumDelta;
-        tailBaseWeight = previousWeight;
-        tailBaseWeightDelta = weightDelta;
-        tailSum = 0;
-        tailWeight = 0;
-        tailStart = end;
+    /** Encodes the open second and opens the next one, empty; seconds before {@code oldest} may leave meanwhile. */
+    private void openNext(long oldest) {
+        long sumDelta = openSum - openBaseSum;
+        long weightDelta = openWeight - openBaseWeight;
+        writeEntry(sumDelta - openBaseSumDelta, weightDelta - openBaseWeightDelta, oldest);
+        openBaseSum = openSum;
+        openBaseSumDelta = sumDelta;
+        openBaseWeight = openWeight;
+        openBaseWeightDelta = weightDelta;
+        openSum = 0;
+        openWeight = 0;
         count++;
-        // the new second holds 0: its delta is -previous, its delta of delta -previous - delta
-        writeEntry(-previousSum - sumDelta, -previousWeight - weightDelta);
     }
 
     /** Replaces everything by {@code leading} empty seconds then the given ones, from {@code from} on. */
     private void reencode(long from, long[] sums, long[] weights, int leading) {
         int total = leading + sums.length;
         clear();
-        bytes = new byte[(total + 1) * MAX_ENTRY_BYTES];
+        bytes = new byte[total * MAX_ENTRY_BYTES];
         first = from;
-        long sumDelta = 0;
-        long weightDelta = 0;
-        long previousSum = 0;
-        long previousWeight = 0;
+        count = 1;
         for (int i = 0; i < total; i++) {
-            long sum = i < leading ? 0 : sums[i - leading];
-            long weight = i < leading ? 0 : weights[i - leading];
-            tailBaseSum = previousSum;
-            tailBaseSumDelta = sumDelta;
-            tailBaseWeight = previousWeight;
-            tailBaseWeightDelta = weightDelta;
-            tailStart = end;
-            writeEntry(sum - previousSum - sumDelta, weight - previousWeight - weightDelta);
-            sumDelta = sum - previousSum;
-            weightDelta = weight - previousWeight;
-            previousSum = sum;
-            previousWeight = weight;
-            totalSum += sum;
-            totalWeight += weight;
+            if (i > 0) {
+                openNext(from);
+            }
+            openSum = i < leading ? 0 : sums[i - leading];
+            openWeight = i < leading ? 0 : weights[i - leading];
+            totalSum += openSum;
+            totalWeight += openWeight;
         }
-        tailSum = previousSum;
-        tailWeight = previousWeight;
-        count = total;
-        bytes = Arrays.copyOf(bytes, end + MAX_ENTRY_BYTES + end / 8);
+        bytes = end == 0 ? NO_BYTES : Arrays.copyOf(bytes, end + end / 8 + MAX_ENTRY_BYTES + 1);
     }
 
     /** Appends one entry at {@code end}. */
-    private void writeEntry(long sumDeltaOfDelta, long weightDeltaOfDelta) {
-        ensureRoom();
+    private void writeEntry(long sumDeltaOfDelta, long weightDeltaOfDelta, long oldest) {
+        ensureRoom(oldest);
         boolean weightChanged = weightDeltaOfDelta != 0;
         writeVarLong(zigzag(sumDeltaOfDelta) << 1 | (weightChanged ? 1 : 0));
         if (weightChanged) {
@@ -336,28 +335,46 @@ final class ExactMeanSeconds {
         }
     }
 
-    /** Room for one more entry at {@code end}: moves the entries to the front, or into an array sized to them. */
-    private void ensureRoom() {
-        if (end + MAX_ENTRY_BYTES <= bytes.length) {
+    /**
+     * Room for one more entry at {@code end}: drops the encoded seconds before {@code oldest}, then
+     * if still short moves the entries into an array sized to them. The queue wraps around its
+     * array, so a steady series never moves its bytes.
+     */
+    private void ensureRoom(long oldest) {
+        if (used() + MAX_ENTRY_BYTES < bytes.length) {
             return;
         }
-        int used = end - head;
-        int wanted = used + MAX_ENTRY_BYTES + used / 8;
-        byte[] target = wanted <= bytes.length && bytes.length <= 2 * wanted ? bytes : new byte[wanted];
-        System.arraycopy(bytes, head, target, 0, used);
+        while (first < oldest && count > 1) {
+            dropOldest();
+        }
+        int used = used();
+        if (used + MAX_ENTRY_BYTES < bytes.length) {
+            return;
+        }
+        byte[] target = new byte[used + MAX_ENTRY_BYTES + 1 + used / 8];
+        int firstPart = Math.min(used, bytes.length - head);
+        System.arraycopy(bytes, head, target, 0, firstPart);
+        System.arraycopy(bytes, 0, target, firstPart, used - firstPart);
         bytes = target;
-        tailStart -= head;
-        end = used;
         head = 0;
+        end = used;
+    }
+
+    /** Bytes of the encoded entries (the queue is never full: {@code head == end} means empty). */
+    private int used() {
+        return end >= head ? end - head : end + bytes.length - head;
     }
 
     private void writeVarLong(long value) {
         long rest = value;
+        int at = end;
         while ((rest & ~0x7FL) != 0) {
-            bytes[end++] = (byte) (rest & 0x7F | 0x80);
+            bytes[at] = (byte) (rest & 0x7F | 0x80);
+            at = at + 1 == bytes.length ? 0 : at + 1;
             rest >>>= 7;
         }
-        bytes[end++] = (byte) rest;
+        bytes[at] = (byte) rest;
+        end = at + 1 == bytes.length ? 0 : at + 1;
     }
 
     private long readVarLong(int offset) {
@@ -365,7 +382,8 @@ final class ExactMeanSeconds {
         int shift = 0;
         int at = offset;
         while (true) {
-            byte b = bytes[at++];
+            byte b = bytes[at];
+            at = at + 1 == bytes.length ? 0 : at + 1;
             value |= (long) (b & 0x7F) << shift;
             if (b >= 0) {
                 nextOffset = at;

@@ -7,7 +7,8 @@ package dev.metricsgateway.core;
  * millisecond timestamps, weighted by row counts, as the catalog's means are), the seconds are
  * {@link ExactMeanSeconds}: exact, delta-of-delta encoded, about a byte a second for a steady
  * series. The first input that is not exact in that form moves the window to two
- * {@link PackedColumn}s of doubles for good. Not thread-safe; see {@link SecondRing}.
+ * {@link PackedColumn}s of doubles for good (windows longer than {@link ExactMeanSeconds#MAX_WINDOW}
+ * start there). Not thread-safe; see {@link SecondRing}.
  */
 final class MeanWindow extends SecondRing {
 
@@ -18,7 +19,12 @@ final class MeanWindow extends SecondRing {
 
     MeanWindow(int windowSeconds) {
         super(windowSeconds);
-        exact = new ExactMeanSeconds(windowSeconds);
+        if (windowSeconds <= ExactMeanSeconds.MAX_WINDOW) {
+            exact = new ExactMeanSeconds();
+        } else {
+            weightedSums = new PackedColumn(1);
+            weights = new PackedColumn(1);
+        }
     }
 
     void add(long second, double value, double weight) {
@@ -26,7 +32,7 @@ final class MeanWindow extends SecondRing {
             long thousandths = ExactMeanSeconds.thousandths(value);
             long wholeWeight = ExactMeanSeconds.whole(weight);
             if (thousandths != Long.MIN_VALUE && wholeWeight != Long.MIN_VALUE) {
-                long product = exact.product(wholeWeight, thousandths);
+                long product = ExactMeanSeconds.product(wholeWeight, thousandths);
                 if (product != Long.MIN_VALUE && addExact(second, product, wholeWeight)) {
                     return;
                 }
@@ -41,7 +47,11 @@ final class MeanWindow extends SecondRing {
         if (slotForWrite(second) < 0) {
             return true;
         }
-        exact.cover(oldest(), newest());
+        if (second == newest()) {
+            exact.extend(oldest(), second); // the usual write: no need to drop what left the span yet
+        } else {
+            exact.cover(oldest(), newest());
+        }
         return exact.add(second, thousandths, weight);
     }
 

@@ -86,10 +86,16 @@ class ExactMeanSecondsTest {
     void aSteadyDenseSeriesCostsAboutAByteASecond() {
         MeanWindow steady = new MeanWindow(300);
         MeanWindow noisy = new MeanWindow(300);
+        List<Write> noisyWrites = new ArrayList<>();
         Random random = new Random(1);
         for (int second = 0; second < 900; second++) {
             steady.add(BASE + second, 30.0 + second, 990); // a stalled job: the age grows a second a second
-            noisy.add(BASE + second, random.nextInt(60_000) / 1000.0, random.nextInt(2_000));
+            Write write = new Write(BASE + second, random.nextInt(60_000), random.nextInt(2_000));
+            noisy.add(write.second(), write.millis() / 1000.0, write.weight());
+            noisyWrites.add(write);
+            if (second % 7 == 0) { // reads every few seconds: the writes in between drop nothing, a read drops what left
+                assertSameDouble(noisy.mean(BASE + second), exactMean(noisyWrites, BASE + second, 300), "second " + second);
+            }
         }
         assertThat(steady.storedBytes()).isBetween(300, 400);
         // random ages and weights: no slope to follow, still under the 10 bytes a second of a double and a short
@@ -126,6 +132,16 @@ class ExactMeanSecondsTest {
         huge.add(BASE, 1e12, 1_000_000); // 10^21 thousandths: past the exact range
         assertThat(huge.isExact()).isFalse();
         assertThat(huge.mean(BASE)).isEqualTo(1e12);
+    }
+
+    @Test
+    void aWindowLongerThanTheExactTotalsAllowHoldsDoubles() {
+        MeanWindow day = new MeanWindow(86_400);
+        assertThat(day.isExact()).isFalse();
+        day.add(BASE, 1.5, 2);
+        day.add(BASE + 50_000, 3, 1);
+        assertThat(day.mean(BASE + 50_000)).isEqualTo(2.0);
+        assertThat(new MeanWindow(ExactMeanSeconds.MAX_WINDOW).isExact()).isTrue();
     }
 
     @Test
