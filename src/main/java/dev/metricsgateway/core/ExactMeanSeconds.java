@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * The per-second Σ weight × value and Σ weight of a {@link MeanWindow} as exact whole numbers:
  * the sum in thousandths ({@code value} of an {@code age_of} metric is a whole number of
- * milliseconds over 1000), the weight whole. Each second is stored as its change of slope
+ * milliseconds over 1000), or in units while every value is whole, the weight whole. Each second is stored as its change of slope
  * (delta of delta) from the two seconds before it, as zigzag varints in a byte queue, both sums in
  * one entry: {@code varint(zigzag(Δ²sum) << 1 | weightChanged)}, then {@code varint(zigzag(Δ²weight))}
  * if it did. A steady series (same weight each second, value moving at a steady pace) costs one
@@ -60,6 +60,8 @@ final class ExactMeanSeconds {
     private long openWeight;
     private long totalSum;
     private long totalWeight;
+    /** Whether the sums count thousandths; until a value needs them, whole units (smaller deltas). */
+    private boolean inThousandths;
 
     /** {@code value} in thousandths, or {@link Long#MIN_VALUE} when it is not a whole number of thousandths. */
     static long thousandths(double value) {
@@ -84,6 +86,37 @@ final class ExactMeanSeconds {
         long high = Math.multiplyHigh(weight, thousandths);
         long low = weight * thousandths;
         return high == (low >> 63) && fits(low) ? low : Long.MIN_VALUE;
+    }
+
+    /**
+     * {@code thousandths} in the unit the sums count, moving every held sum to thousandths first if
+     * it is the first value that needs them; {@link Long#MIN_VALUE} when a held sum would not fit.
+     */
+    long units(long thousandths) {
+        if (inThousandths) {
+            return thousandths;
+        }
+        if (thousandths % SCALE == 0) {
+            return thousandths / SCALE;
+        }
+        long[][] columns = decode();
+        for (int i = 0; i < columns[0].length; i++) {
+            long scaled = columns[0][i] * SCALE;
+            if (!fits(scaled)) {
+                return Long.MIN_VALUE;
+            }
+            columns[0][i] = scaled;
+        }
+        if (count > 0) {
+            reencode(first, columns[0], columns[1], 0);
+        }
+        inThousandths = true;
+        return thousandths;
+    }
+
+    /** A sum as a double in units of value. */
+    double value(long sum) {
+        return inThousandths ? sum / (double) SCALE : sum;
     }
 
     private static boolean fits(long value) {
@@ -184,15 +217,15 @@ final class ExactMeanSeconds {
     }
 
     /**
-     * Σ weight × value / Σ weight for totals from {@link #totals}, in thousandths over a whole weight,
+     * Σ weight × value / Σ weight for totals from {@link #totals} over a whole weight,
      * rounded once (a double over a double when both are exact doubles); NaN when the weight is 0.
      */
-    static double mean(long sum, long weight) {
+    double mean(long sum, long weight) {
         if (weight == 0) {
             return Double.NaN;
         }
-        if (sum % SCALE == 0) {
-            return quotient(sum / SCALE, weight);
+        if (!inThousandths || sum % SCALE == 0) {
+            return quotient(inThousandths ? sum / SCALE : sum, weight);
         }
         if (Math.abs(weight) <= (1L << 53) / SCALE) {
             return quotient(sum, weight * SCALE);
@@ -207,7 +240,7 @@ final class ExactMeanSeconds {
         return new BigDecimal(dividend).divide(BigDecimal.valueOf(divisor), MathContext.DECIMAL128).doubleValue();
     }
 
-    /** Every covered second's sum (in thousandths) and weight, oldest first: {@code {sums, weights}}. */
+    /** Every covered second's sum (in {@link #units}) and weight, oldest first: {@code {sums, weights}}. */
     long[][] decode() {
         long[] sums = new long[count];
         long[] weights = new long[count];

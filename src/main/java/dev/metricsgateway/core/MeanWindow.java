@@ -3,7 +3,7 @@ package dev.metricsgateway.core;
 
 /**
  * Windowed weighted mean: Σ weight × value / Σ weight over the seconds of {@link SecondRing}.
- * While every input is a whole number of thousandths with a whole weight (the ages in seconds of
+ * While every input is a whole number of thousandths (of units, until a fraction comes) with a whole weight (the ages in seconds of
  * millisecond timestamps, weighted by row counts, as the catalog's means are), the seconds are
  * {@link ExactMeanSeconds}: exact, delta-of-delta encoded, about a byte a second for a steady
  * series. The first input that is not exact in that form moves the window to two
@@ -31,8 +31,9 @@ final class MeanWindow extends SecondRing {
         if (exact != null) {
             long thousandths = ExactMeanSeconds.thousandths(value);
             long wholeWeight = ExactMeanSeconds.whole(weight);
-            if (thousandths != Long.MIN_VALUE && wholeWeight != Long.MIN_VALUE) {
-                long product = ExactMeanSeconds.product(wholeWeight, thousandths);
+            long units = thousandths == Long.MIN_VALUE || wholeWeight == Long.MIN_VALUE ? Long.MIN_VALUE : exact.units(thousandths);
+            if (units != Long.MIN_VALUE) {
+                long product = ExactMeanSeconds.product(wholeWeight, units);
                 if (product != Long.MIN_VALUE && addExact(second, product, wholeWeight)) {
                     return;
                 }
@@ -43,7 +44,7 @@ final class MeanWindow extends SecondRing {
     }
 
     /** Adds exact sums to {@code second}; false when they do not fit (nothing changed, the caller moves to doubles). */
-    private boolean addExact(long second, long thousandths, long weight) {
+    private boolean addExact(long second, long units, long weight) {
         if (slotForWrite(second) < 0) {
             return true;
         }
@@ -52,14 +53,15 @@ final class MeanWindow extends SecondRing {
         } else {
             exact.cover(oldest(), newest());
         }
-        return exact.add(second, thousandths, weight);
+        return exact.add(second, units, weight);
     }
 
     private void addProducts(long second, double weightedSum, double weight) {
         if (exact != null) {
             long thousandths = ExactMeanSeconds.thousandths(weightedSum);
             long wholeWeight = ExactMeanSeconds.whole(weight);
-            if (thousandths != Long.MIN_VALUE && wholeWeight != Long.MIN_VALUE && addExact(second, thousandths, wholeWeight)) {
+            long units = thousandths == Long.MIN_VALUE || wholeWeight == Long.MIN_VALUE ? Long.MIN_VALUE : exact.units(thousandths);
+            if (units != Long.MIN_VALUE && addExact(second, units, wholeWeight)) {
                 return;
             }
             toDoubles();
@@ -84,7 +86,7 @@ final class MeanWindow extends SecondRing {
         long[][] columns = seconds.decode();
         for (int i = 0; i < columns[0].length; i++) {
             int position = position(seconds.first() + i);
-            weightedSums.set(position, columns[0][i] / (double) ExactMeanSeconds.SCALE);
+            weightedSums.set(position, seconds.value(columns[0][i]));
             weights.set(position, columns[1][i]);
         }
     }
@@ -102,7 +104,7 @@ final class MeanWindow extends SecondRing {
         if (exact != null) {
             exact.cover(oldest(), newest());
             long[] totals = exact.totals(from, to);
-            return ExactMeanSeconds.mean(totals[0], totals[1]);
+            return exact.mean(totals[0], totals[1]);
         }
         int start = position(from);
         int count = (int) (to - from + 1);
@@ -145,7 +147,7 @@ final class MeanWindow extends SecondRing {
             long[][] columns = exact.decode();
             for (int i = 0; i < columns[0].length; i++) {
                 if (columns[0][i] != 0 || columns[1][i] != 0) {
-                    bucket.accept(exact.first() + i, columns[0][i] / (double) ExactMeanSeconds.SCALE, columns[1][i]);
+                    bucket.accept(exact.first() + i, exact.value(columns[0][i]), columns[1][i]);
                 }
             }
             return;

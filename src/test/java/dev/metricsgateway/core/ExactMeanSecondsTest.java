@@ -40,7 +40,9 @@ class ExactMeanSecondsTest {
             for (int step = 0; step < 3_000; step++) {
                 now += random.nextInt(10) == 0 ? random.nextInt(2 * window + 2) : random.nextInt(2);
                 long second = now - (random.nextInt(4) == 0 ? random.nextInt(window + 3) : 0);
-                long millis = random.nextInt(8) == 0 ? -random.nextInt(5_000) : random.nextInt(600_000_000);
+                // whole seconds first (held in units), then milliseconds (every held sum moves to thousandths)
+                long millis = step < 1_000 ? 1000L * (random.nextInt(600_000) - 1_000)
+                        : random.nextInt(8) == 0 ? -random.nextInt(5_000) : random.nextInt(600_000_000);
                 long weight = random.nextInt(5) == 0 ? 0 : random.nextInt(100_000);
                 means.add(second, millis / 1000.0, weight);
                 if (newest == Long.MIN_VALUE || second > newest - window) {
@@ -98,6 +100,11 @@ class ExactMeanSecondsTest {
             }
         }
         assertThat(steady.storedBytes()).isBetween(300, 400);
+        MeanWindow wholeNumbers = new MeanWindow(300);
+        for (int second = 0; second < 300; second++) {
+            wholeNumbers.add(BASE + second, random.nextInt(1000), 1); // counted in units: a delta of delta within ±4000 takes 2 bytes
+        }
+        assertThat(wholeNumbers.storedBytes()).isLessThan(300 * 3);
         // random ages and weights: no slope to follow, still under the 10 bytes a second of a double and a short
         assertThat(noisy.storedBytes()).isLessThan(300 * 8);
         assertThat(noisy.isExact()).isTrue();
