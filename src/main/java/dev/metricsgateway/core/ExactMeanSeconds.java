@@ -6,10 +6,10 @@ import java.util.Arrays;
 
 /**
  * The per-second Σ weight × value and Σ weight of a {@link MeanWindow} as exact whole numbers:
- * the sum in thousandths ({@code value} of an {@code age_of} metric is a whole number of
- * milliseconds over 1000), or in units while every value is whole, the weight whole. Each second is stored as its change of slope
- * (delta of delta) from the two seconds before it, as zigzag varints in a byte queue, both sums in
- * one entry: {@code varint(zigzag(Δ²sum) << 1 | weightChanged)}, then {@code varint(zigzag(Δ²weight))}
+ * the weight whole, the sum in whole units while every value is whole, in thousandths from the
+ * first value with a fraction on ({@code value} of an {@code age_of} metric is a whole number of
+ * milliseconds over 1000). Each second is stored as its change of slope (delta of delta) from the
+ * two seconds before it, as zigzag varints in a byte queue, both sums in one entry: {@code varint(zigzag(Δ²sum) << 1 | weightChanged)}, then {@code varint(zigzag(Δ²weight))}
  * if it did. A steady series (same weight each second, value moving at a steady pace) costs one
  * byte a second instead of the ten of a double and a short.
  *
@@ -160,8 +160,8 @@ final class ExactMeanSeconds {
 
     /**
      * What a write to the newest second needs of {@link #cover}: the span reaches {@code newest},
-     * but seconds before {@code oldest} may stay until the next read or the next time the entries
-     * are moved (then in one sequential pass), so a new second does not read the queue's head.
+     * but seconds before {@code oldest} may stay until the next read or until the queue is short of
+     * room (then leave in one sequential pass), so a new second does not read the queue's head.
      */
     void extend(long oldest, long newest) {
         if (count == 0 || oldest > last()) {

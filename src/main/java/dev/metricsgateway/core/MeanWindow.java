@@ -3,7 +3,7 @@ package dev.metricsgateway.core;
 
 /**
  * Windowed weighted mean: Σ weight × value / Σ weight over the seconds of {@link SecondRing}.
- * While every input is a whole number of thousandths (of units, until a fraction comes) with a whole weight (the ages in seconds of
+ * While every input is a whole number of thousandths with a whole weight (the ages in seconds of
  * millisecond timestamps, weighted by row counts, as the catalog's means are), the seconds are
  * {@link ExactMeanSeconds}: exact, delta-of-delta encoded, about a byte a second for a steady
  * series. The first input that is not exact in that form moves the window to two
