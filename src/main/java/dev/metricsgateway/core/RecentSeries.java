@@ -1,0 +1,43 @@
+package dev.metricsgateway.core;
+
+/**
+ * The last few series one run of inputs went to, so that a metric of few series (no labels, or
+ * a region) finds them without the series map: most inputs of such a metric in a batch go to a
+ * series the run has just used. Comparing a key here costs an int comparison unless the hashes
+ * match, so a metric of many series loses nothing. Confined to the thread of one run.
+ */
+final class RecentSeries<S extends SeriesState> {
+
+    private static final int SIZE = 4;
+
+    private final LabelValues[] keys = new LabelValues[SIZE];
+    private final SeriesState[] states = new SeriesState[SIZE];
+    private int next;
+
+    /** The state remembered for {@code key}, or null. */
+    @SuppressWarnings("unchecked")
+    S get(LabelValues key) {
+        for (int i = 0; i < SIZE; i++) {
+            if (key.equals(keys[i])) {
+                return (S) states[i];
+            }
+        }
+        return null;
+    }
+
+    void remember(LabelValues key, S state) {
+        keys[next] = key;
+        states[next] = state;
+        next = (next + 1) % SIZE;
+    }
+
+    /** Forgets {@code key}: its state was evicted, the next input must look the series up again. */
+    void forget(LabelValues key) {
+        for (int i = 0; i < SIZE; i++) {
+            if (key.equals(keys[i])) {
+                keys[i] = null;
+                states[i] = null;
+            }
+        }
+    }
+}
