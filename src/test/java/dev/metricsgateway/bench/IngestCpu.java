@@ -2,6 +2,7 @@ package dev.metricsgateway.bench;
 
 import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.ingest.EventDecoder;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * figure includes what they cost each other (shared hot series, monitors).
  *
  * <pre>
- * BENCH_NO_BUILD=1 bench/run.sh cpu [rounds] [seconds per round] [threads]
+ * bench/run.sh cpu [--rounds 7] [--seconds 2] [--threads 1]
  * </pre>
  *
  * Prints per round, and the median: decode ns/event (one thread), decode+apply ns/event (all
@@ -36,15 +37,27 @@ public final class IngestCpu {
     }
 
     public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        System.exit(run(args, System.out));
+    }
+
+    public static int run(String[] argv, PrintStream out) {
+        Args args = new Args(argv);
+        if (args.flag("help")) {
+            out.println("cpu [--rounds 7] [--seconds 2] [--threads 1]   (thread-CPU ns per event; compare versions back to back)");
+            return 0;
+        }
+        int rounds = args.integer("rounds", 7);
+        double seconds = args.decimal("seconds", 2);
+        int threads = args.integer("threads", 1);
         AggregationEngine engine = Engines.engine(Engines.catalogWith(Set.of()));
         EventDecoder decoder = Engines.decoder(engine);
         List<byte[]> batches = FleetEvents.mixedBatches(32, FleetEvents.BATCH_EVENTS, 1);
         for (byte[] batch : batches) {
             Engines.apply(engine, Engines.decode(decoder, batch, NOW), NOW);
         }
+        out.printf(Locale.ROOT, "| ingest CPU per event (%d thread%s, fleet batches decoded afresh) | decode ns/event | decode+apply ns/event |%n",
+                threads, threads == 1 ? "" : "s");
+        out.println("|---|---|---|");
         double[] decodeOnly = new double[rounds];
         double[] decodeApply = new double[rounds];
         for (int round = -2; round < rounds; round++) { // two warm-up rounds
@@ -53,12 +66,11 @@ public final class IngestCpu {
             if (round >= 0) {
                 decodeOnly[round] = decodeNs;
                 decodeApply[round] = bothNs;
-                System.out.printf(Locale.ROOT, "round %d: decode %5.0f ns/event, decode+apply %5.0f ns/event (thread CPU, %d threads)%n",
-                        round + 1, decodeNs, bothNs, threads);
+                out.printf(Locale.ROOT, "| round %d | %,.0f | %,.0f |%n", round + 1, decodeNs, bothNs);
             }
         }
-        System.out.printf(Locale.ROOT, "median: decode %5.0f ns/event, decode+apply %5.0f ns/event (thread CPU, %d threads)%n",
-                median(decodeOnly), median(decodeApply), threads);
+        out.printf(Locale.ROOT, "| **median** | **%,.0f** | **%,.0f** |%n", median(decodeOnly), median(decodeApply));
+        return 0;
     }
 
     /** CPU ns per event of {@code work} over the batches, run by {@code threads} threads for {@code seconds}. */
