@@ -4,7 +4,6 @@ import dev.metricsgateway.core.AggregationEngine;
 import dev.metricsgateway.ingest.EventDecoder;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +30,8 @@ import java.util.function.Consumer;
 public final class IngestCpu {
 
     private static final long NOW = HotPathBenchmark.NOW;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The HotSpot interface: it also counts the bytes a thread allocates. */
+    private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private IngestCpu() {
     }
@@ -55,48 +55,59 @@ public final class IngestCpu {
         for (byte[] batch : batches) {
             Engines.apply(engine, Engines.decode(decoder, batch, NOW), NOW);
         }
-        out.printf(Locale.ROOT, "| ingest CPU per event (%d thread%s, fleet batches decoded afresh) | decode ns/event | decode+apply ns/event |%n",
-                threads, threads == 1 ? "" : "s");
-        out.println("|---|---|---|");
+        out.printf(Locale.ROOT, "| ingest CPU per event (%d thread%s, fleet batches decoded afresh) | decode ns/event | decode+apply ns/event"
+                + " | decode bytes allocated/event | decode+apply bytes allocated/event |%n", threads, threads == 1 ? "" : "s");
+        out.println("|---|---|---|---|---|");
         double[] decodeOnly = new double[rounds];
         double[] decodeApply = new double[rounds];
+        Cost decode = null;
+        Cost both = null;
         for (int round = -2; round < rounds; round++) { // two warm-up rounds
-            double decodeNs = perEvent(batches, seconds, 1, batch -> Engines.decode(decoder, batch, NOW));
-            double bothNs = perEvent(batches, seconds, threads, batch -> Engines.apply(engine, Engines.decode(decoder, batch, NOW), NOW));
+            decode = perEvent(batches, seconds, 1, batch -> Engines.decode(decoder, batch, NOW));
+            both = perEvent(batches, seconds, threads, batch -> Engines.apply(engine, Engines.decode(decoder, batch, NOW), NOW));
             if (round >= 0) {
-                decodeOnly[round] = decodeNs;
-                decodeApply[round] = bothNs;
-                out.printf(Locale.ROOT, "| round %d | %,.0f | %,.0f |%n", round + 1, decodeNs, bothNs);
+                decodeOnly[round] = decode.cpuNanos();
+                decodeApply[round] = both.cpuNanos();
+                out.printf(Locale.ROOT, "| round %d | %,.0f | %,.0f | %,.0f | %,.0f |%n",
+                        round + 1, decode.cpuNanos(), both.cpuNanos(), decode.allocatedBytes(), both.allocatedBytes());
             }
         }
-        out.printf(Locale.ROOT, "| **median** | **%,.0f** | **%,.0f** |%n", median(decodeOnly), median(decodeApply));
+        out.printf(Locale.ROOT, "| **median** | **%,.0f** | **%,.0f** | | |%n", median(decodeOnly), median(decodeApply));
         return 0;
     }
 
-    /** CPU ns per event of {@code work} over the batches, run by {@code threads} threads for {@code seconds}. */
-    private static double perEvent(List<byte[]> batches, double seconds, int threads, Consumer<byte[]> work) {
+    /** Per event: CPU nanoseconds, and bytes allocated (garbage to collect, which the CPU time leaves out). */
+    private record Cost(double cpuNanos, double allocatedBytes) {
+    }
+
+    /** The cost of {@code work} over the batches, run by {@code threads} threads for {@code seconds}. */
+    private static Cost perEvent(List<byte[]> batches, double seconds, int threads, Consumer<byte[]> work) {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         List<CompletableFuture<long[]>> runs = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int first = t * batches.size() / threads;
             runs.add(CompletableFuture.supplyAsync(() -> {
                 long cpuStart = THREADS.getCurrentThreadCpuTime();
+                long allocatedStart = THREADS.getCurrentThreadAllocatedBytes();
                 long events = 0;
                 for (int i = first; System.nanoTime() < deadline; i = (i + 1) % batches.size()) {
                     work.accept(batches.get(i));
                     events += FleetEvents.BATCH_EVENTS;
                 }
-                return new long[] {THREADS.getCurrentThreadCpuTime() - cpuStart, events};
+                return new long[] {THREADS.getCurrentThreadCpuTime() - cpuStart, events,
+                        THREADS.getCurrentThreadAllocatedBytes() - allocatedStart};
             }, runnable -> new Thread(runnable).start()));
         }
         long cpu = 0;
         long events = 0;
+        long allocated = 0;
         for (CompletableFuture<long[]> run : runs) {
             long[] result = run.join();
             cpu += result[0];
             events += result[1];
+            allocated += result[2];
         }
-        return cpu / (double) events;
+        return new Cost(cpu / (double) events, allocated / (double) events);
     }
 
     private static double median(double[] values) {
