@@ -74,6 +74,12 @@ abstract class MetricAggregator<S extends SeriesState> {
     /** A fresh state for a new series. */
     abstract S newState();
 
+    private S createState(LabelValues key) {
+        S state = newState();
+        state.key = key;
+        return state;
+    }
+
     /**
      * Adds one input to {@code state}, under its monitor.
      *
@@ -131,6 +137,7 @@ abstract class MetricAggregator<S extends SeriesState> {
      */
     final void recordAll(List<Event> events, long nowMillis) {
         RecentSeries<S> recent = new RecentSeries<>();
+        LabelProbe probe = new LabelProbe(labels.length);
         long unfilteredSecond = Long.MIN_VALUE;
         int unfiltered = 0;
         for (int e = 0; e < events.size(); e++) {
@@ -146,12 +153,12 @@ abstract class MetricAggregator<S extends SeriesState> {
             }
             if (forEachSlot < 0) {
                 unfiltered++;
-                recordInput(event, event.timeMillis(), placedMillis, nowMillis, second, recent);
+                recordInput(event, event.timeMillis(), placedMillis, nowMillis, second, recent, probe);
             } else {
                 Event[] items = event.items(forEachSlot);
                 unfiltered += items.length;
                 for (Event item : items) {
-                    recordInput(item, event.timeMillis(), placedMillis, nowMillis, second, recent);
+                    recordInput(item, event.timeMillis(), placedMillis, nowMillis, second, recent, probe);
                 }
             }
         }
@@ -161,28 +168,32 @@ abstract class MetricAggregator<S extends SeriesState> {
     }
 
     private void recordInput(Event input, long eventTimeMillis, long placedMillis, long nowMillis, long second,
-            RecentSeries<S> recent) {
+            RecentSeries<S> recent, LabelProbe probe) {
         double inputValue = countedValue(input, eventTimeMillis);
         if (Double.isNaN(inputValue)) {
             return;
         }
-        LabelValues key = labelValuesOf(input);
+        String[] values = probe.values();
+        for (int i = 0; i < labels.length; i++) {
+            values[i] = labels[i].valueOf(input);
+        }
+        probe.filled();
         while (true) {
-            S state = recent.get(key);
+            S state = recent.get(probe);
             if (state == null) {
-                // get first: the usual case, an existing series, then allocates no mapping function
-                state = series.get(key);
+                // get first: the usual case, an existing series, found without allocating a key or a mapping function
+                state = series.get(probe);
                 if (state == null) {
-                    state = series.computeIfAbsent(key, k -> newState());
+                    state = series.computeIfAbsent(probe.freeze(), this::createState);
                 }
-                recent.remember(key, state);
+                recent.remember(state);
             }
             synchronized (state) {
                 if (!state.evicted && !keepIdleSeries && state.lastEventMillis != Long.MIN_VALUE
                         && nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
                     // Expired while nobody took a snapshot: the series disappeared, so this input starts a new one.
                     state.evicted = true;
-                    series.remove(key, state);
+                    series.remove(state.key, state);
                 }
                 if (!state.evicted) {
                     record(state, second, inputValue, input, eventTimeMillis);
@@ -190,7 +201,7 @@ abstract class MetricAggregator<S extends SeriesState> {
                     return;
                 }
             }
-            recent.forget(key);
+            recent.forget(state);
         }
     }
 
@@ -328,7 +339,7 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     private void mergeSeries(LabelValues key, S theirs) {
         while (true) {
-            S ours = series.computeIfAbsent(key, k -> newState());
+            S ours = series.computeIfAbsent(key, this::createState);
             synchronized (ours) {
                 if (ours.evicted) {
                     continue;
@@ -413,7 +424,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         StateReader in = new StateReader(frame);
         LabelValues key = LabelValues.read(in, labels.length);
         long lastEventMillis = in.readTimeMillis("last event time");
-        S state = newState();
+        S state = createState(key);
         readState(state, in, baseSecond);
         in.expectEnd();
         if (series.containsKey(key)) {

@@ -10,32 +10,29 @@ final class RecentSeries<S extends SeriesState> {
 
     private static final int SIZE = 4;
 
-    private final LabelValues[] keys = new LabelValues[SIZE];
     private final SeriesState[] states = new SeriesState[SIZE];
     private int next;
 
-    /** The state remembered for {@code key}, or null. */
+    /** The state remembered for the series {@code probe} holds, or null. */
     @SuppressWarnings("unchecked")
-    S get(LabelValues key) {
+    S get(LabelProbe probe) {
         for (int i = 0; i < SIZE; i++) {
-            if (key.equals(keys[i])) {
+            if (states[i] != null && probe.equals(states[i].key)) {
                 return (S) states[i];
             }
         }
         return null;
     }
 
-    void remember(LabelValues key, S state) {
-        keys[next] = key;
+    void remember(S state) {
         states[next] = state;
         next = (next + 1) % SIZE;
     }
 
-    /** Forgets {@code key}: its state was evicted, the next input must look the series up again. */
-    void forget(LabelValues key) {
+    /** Forgets {@code state}: it was evicted, the next input must look its series up again. */
+    void forget(S state) {
         for (int i = 0; i < SIZE; i++) {
-            if (key.equals(keys[i])) {
-                keys[i] = null;
+            if (states[i] == state) {
                 states[i] = null;
             }
         }
