@@ -5,11 +5,12 @@
 #   scrape   scrape time and bytes vs series count, both formats, idle and while ingesting
 #   memory   heap per series by metric type; total heap at 1M series
 #   peers    Pushgateway and the Python client's multiprocess mode vs us, as ratios
+#   cpu      decode and decode+apply in thread-CPU ns per event (compares versions on a busy machine)
 # Builds the jar and the benchmark classes first (skip with BENCH_NO_BUILD=1); BENCH_JVM sets the
 # tool's own JVM options (the gateway's are --gateway-jvm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tool=${1:?usage: bench/run.sh jmh|loadgen|scrape|memory|peers [options]}
+tool=${1:?usage: bench/run.sh jmh|loadgen|scrape|memory|peers|cpu [options]}
 shift
 case $tool in
   jmh) main=dev.metricsgateway.bench.JmhMain ;;
@@ -17,6 +18,7 @@ case $tool in
   scrape) main=dev.metricsgateway.bench.ScrapeBench ;;
   memory) main=dev.metricsgateway.bench.MemoryPerSeries ;;
   peers) main=dev.metricsgateway.bench.PeerComparison ;;
+  cpu) main=dev.metricsgateway.bench.IngestCpu ;;
   *) echo "unknown tool: $tool" >&2; exit 2 ;;
 esac
 if [[ -z ${BENCH_NO_BUILD:-} ]]; then

@@ -118,18 +118,43 @@ public final class AggregationEngine {
             return ApplyResult.refused(rejection);
         }
         try {
-            for (int e = 0; e < live.size(); e++) {
-                Event event = live.get(e);
-                long placedMillis = Math.min(event.timeMillis(), nowMillis);
-                List<MetricAggregator<?>> plan = livePlans.get(e);
-                for (int m = 0; m < plan.size(); m++) {
-                    plan.get(m).record(event, placedMillis, nowMillis);
+            // Metric by metric, each over the events of its type (see MetricAggregator.recordAll).
+            for (EventsOfPlan group : groupByPlan(live, livePlans)) {
+                for (MetricAggregator<?> aggregator : group.plan()) {
+                    aggregator.recordAll(group.events(), nowMillis);
                 }
             }
         } finally {
             ((SeriesAdmission.Ticket) admitted).release();
         }
         return new ApplyResult(live.size(), events.size() - live.size());
+    }
+
+    /** The events of a batch that feed one plan (one event type), in batch order. */
+    private record EventsOfPlan(List<MetricAggregator<?>> plan, List<Event> events) {
+    }
+
+    private static List<EventsOfPlan> groupByPlan(List<Event> events, List<List<MetricAggregator<?>>> plans) {
+        List<EventsOfPlan> groups = new ArrayList<>();
+        EventsOfPlan last = null;
+        for (int e = 0; e < events.size(); e++) {
+            List<MetricAggregator<?>> plan = plans.get(e);
+            if (last == null || last.plan() != plan) {
+                last = null;
+                for (EventsOfPlan group : groups) { // a handful of event types: a scan beats a map
+                    if (group.plan() == plan) {
+                        last = group;
+                        break;
+                    }
+                }
+                if (last == null) {
+                    last = new EventsOfPlan(plan, new ArrayList<>());
+                    groups.add(last);
+                }
+            }
+            last.events().add(events.get(e));
+        }
+        return groups;
     }
 
     /** Every metric at {@code nowMillis}, in name order; series past their TTL are evicted on the way. */

@@ -14,7 +14,17 @@ final class LabelValues {
 
     LabelValues(String[] values) {
         this.values = values;
-        this.hash = mix(Arrays.hashCode(values));
+        this.hash = hashOf(values);
+    }
+
+    /** The hash of a key holding {@code values}, as {@link LabelProbe} needs it too. */
+    static int hashOf(String[] values) {
+        return mix(Arrays.hashCode(values));
+    }
+
+    /** Whether this key holds {@code values}, whose {@link #hashOf hash} is {@code hash}. */
+    boolean holds(String[] values, int hash) {
+        return this.hash == hash && Arrays.equals(this.values, values);
     }
 
     /**

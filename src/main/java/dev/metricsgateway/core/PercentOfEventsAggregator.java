@@ -31,9 +31,9 @@ final class PercentOfEventsAggregator extends MetricAggregator<PercentOfEventsAg
     }
 
     @Override
-    void beforeFilter(long second) {
+    void beforeFilter(long second, int inputs) {
         synchronized (allEvents) {
-            allEvents.add(second, 1);
+            allEvents.add(second, inputs);
         }
     }
 

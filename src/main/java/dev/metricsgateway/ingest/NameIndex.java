@@ -6,18 +6,27 @@ import java.util.List;
  * A fixed map from names to their position in a list, built once per decoder. Looks up a
  * {@code String} (Jackson's canonical field names cache their hash) or a range of characters
  * (a string value still in the parser's buffer, so matching {@code "type"} allocates nothing).
- * Open addressing over plain arrays: no boxing on the hot path. Immutable.
+ * Open addressing over plain arrays: no boxing on the hot path. Immutable but for a cache of
+ * the instances last looked up (see {@link #lastMatched}).
  */
 final class NameIndex {
 
     private final String[] keys;
     private final int[] values;
     private final int mask;
+    /**
+     * By slot: the last instance found equal to the key there. Jackson hands out one canonical
+     * instance per field name, so from the second object on a name is found by reference, without
+     * comparing its characters (that comparison showed in ingest profiles). Racy on purpose: a
+     * slot holds a whole reference or null, and a lost update costs one comparison.
+     */
+    private final String[] lastMatched;
 
     NameIndex(List<String> names) {
         int capacity = Integer.highestOneBit(Math.max(4, names.size() * 2 + 1) - 1) << 1;
         keys = new String[capacity];
         values = new int[capacity];
+        lastMatched = new String[capacity];
         mask = capacity - 1;
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
@@ -36,7 +45,11 @@ final class NameIndex {
     /** The position of {@code name}, or -1. */
     int get(String name) {
         for (int at = spread(name.hashCode()) & mask; keys[at] != null; at = (at + 1) & mask) {
+            if (lastMatched[at] == name) {
+                return values[at];
+            }
             if (keys[at].equals(name)) {
+                lastMatched[at] = name;
                 return values[at];
             }
         }

@@ -2,6 +2,7 @@ package dev.metricsgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.metricsgateway.bench.IngestCpu;
 import dev.metricsgateway.bench.JmhMain;
 import dev.metricsgateway.bench.LoadGenerator;
 import dev.metricsgateway.bench.MemoryPerSeries;
@@ -41,6 +42,14 @@ class BenchSmokeIT {
         assertThat(rows(out, "| snapshot")).filteredOn(row -> row.contains("| gauges | 100 |")).hasSize(3);
         assertThat(rows(out, "| stream_batch events, uniform over all series |"))
                 .extracting(row -> cell(row, 2)).containsExactly("100", "1,000");
+    }
+
+    @Test
+    void ingestCpuReportsDecodeAndApplyCostWithTwoThreads() throws Exception {
+        String out = run(IngestCpu::run, "--rounds", "1", "--seconds", "0.2", "--threads", "2");
+        assertThat(cell(out, "2 threads", 2)).isEqualTo("decode+apply ns/event");
+        assertThat(positive(cell(out, "| **median** |", 1).replace("*", ""))).isTrue();
+        assertThat(positive(cell(out, "| **median** |", 2).replace("*", ""))).isTrue();
     }
 
     @Test
