@@ -6,6 +6,10 @@ package dev.metricsgateway.core;
  * objects per input and metric were most of what applying a batch allocated). A probe equals the
  * {@code LabelValues} holding the same values and has its hash; it is never stored: a new series
  * gets {@link #freeze() a key of its own}. Confined to the thread of one run of inputs.
+ *
+ * <p>Works as the key argument of {@code ConcurrentHashMap.get} and {@code remove(key, value)},
+ * which hash the argument and call its {@code equals} with the stored keys; never as a key to
+ * insert.
  */
 final class LabelProbe {
 

@@ -74,12 +74,6 @@ abstract class MetricAggregator<S extends SeriesState> {
     /** A fresh state for a new series. */
     abstract S newState();
 
-    private S createState(LabelValues key) {
-        S state = newState();
-        state.key = key;
-        return state;
-    }
-
     /**
      * Adds one input to {@code state}, under its monitor.
      *
@@ -136,7 +130,6 @@ abstract class MetricAggregator<S extends SeriesState> {
      * the cache line of that series travel between the cores for each event.
      */
     final void recordAll(List<Event> events, long nowMillis) {
-        RecentSeries<S> recent = new RecentSeries<>();
         LabelProbe probe = new LabelProbe(labels.length);
         long unfilteredSecond = Long.MIN_VALUE;
         int unfiltered = 0;
@@ -153,12 +146,12 @@ abstract class MetricAggregator<S extends SeriesState> {
             }
             if (forEachSlot < 0) {
                 unfiltered++;
-                recordInput(event, event.timeMillis(), placedMillis, nowMillis, second, recent, probe);
+                recordInput(event, event.timeMillis(), placedMillis, nowMillis, second, probe);
             } else {
                 Event[] items = event.items(forEachSlot);
                 unfiltered += items.length;
                 for (Event item : items) {
-                    recordInput(item, event.timeMillis(), placedMillis, nowMillis, second, recent, probe);
+                    recordInput(item, event.timeMillis(), placedMillis, nowMillis, second, probe);
                 }
             }
         }
@@ -168,7 +161,7 @@ abstract class MetricAggregator<S extends SeriesState> {
     }
 
     private void recordInput(Event input, long eventTimeMillis, long placedMillis, long nowMillis, long second,
-            RecentSeries<S> recent, LabelProbe probe) {
+            LabelProbe probe) {
         double inputValue = countedValue(input, eventTimeMillis);
         if (Double.isNaN(inputValue)) {
             return;
@@ -179,21 +172,17 @@ abstract class MetricAggregator<S extends SeriesState> {
         }
         probe.filled();
         while (true) {
-            S state = recent.get(probe);
+            // get first: the usual case, an existing series, found without allocating a key or a mapping function
+            S state = series.get(probe);
             if (state == null) {
-                // get first: the usual case, an existing series, found without allocating a key or a mapping function
-                state = series.get(probe);
-                if (state == null) {
-                    state = series.computeIfAbsent(probe.freeze(), this::createState);
-                }
-                recent.remember(state);
+                state = series.computeIfAbsent(probe.freeze(), k -> newState());
             }
             synchronized (state) {
                 if (!state.evicted && !keepIdleSeries && state.lastEventMillis != Long.MIN_VALUE
                         && nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
                     // Expired while nobody took a snapshot: the series disappeared, so this input starts a new one.
                     state.evicted = true;
-                    series.remove(state.key, state);
+                    series.remove(probe, state);
                 }
                 if (!state.evicted) {
                     record(state, second, inputValue, input, eventTimeMillis);
@@ -201,7 +190,6 @@ abstract class MetricAggregator<S extends SeriesState> {
                     return;
                 }
             }
-            recent.forget(state);
         }
     }
 
@@ -339,7 +327,7 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     private void mergeSeries(LabelValues key, S theirs) {
         while (true) {
-            S ours = series.computeIfAbsent(key, this::createState);
+            S ours = series.computeIfAbsent(key, k -> newState());
             synchronized (ours) {
                 if (ours.evicted) {
                     continue;
@@ -424,7 +412,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         StateReader in = new StateReader(frame);
         LabelValues key = LabelValues.read(in, labels.length);
         long lastEventMillis = in.readTimeMillis("last event time");
-        S state = createState(key);
+        S state = newState();
         readState(state, in, baseSecond);
         in.expectEnd();
         if (series.containsKey(key)) {

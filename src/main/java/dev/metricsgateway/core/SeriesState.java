@@ -6,8 +6,6 @@ package dev.metricsgateway.core;
  */
 abstract class SeriesState {
 
-    /** The series' label values, its key in the aggregator's map; set once, when the series is created. */
-    LabelValues key;
     /** Latest event time recorded, capped at the arrival time; drives the series TTL. */
     long lastEventMillis = Long.MIN_VALUE;
     /** Set under the monitor when the series is removed; a writer that still holds it looks again. */
