@@ -234,7 +234,7 @@ abstract class MetricAggregator<S extends SeriesState> {
                 }
             }
         }
-        return new MetricFamilySnapshot(spec, inOrder(previous, known, fresh));
+        return new MetricFamilySnapshot(spec, inOrder(previous, known, fresh), true);
     }
 
     /** A series the last snapshot did not have. */
