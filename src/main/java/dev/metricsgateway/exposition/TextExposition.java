@@ -7,6 +7,7 @@ import dev.metricsgateway.core.GatewaySnapshot;
 import dev.metricsgateway.core.GaugeSample;
 import dev.metricsgateway.core.MetricFamilySnapshot;
 import dev.metricsgateway.core.Quantiles;
+import dev.metricsgateway.core.SeriesLabels;
 import dev.metricsgateway.core.SeriesSample;
 import dev.metricsgateway.core.SummarySample;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
@@ -158,12 +159,21 @@ final class TextExposition {
         }
 
         void writeSamples(Bytes out, List<SeriesSample> samples) {
-            Bytes labels = new Bytes(256);
+            Bytes scratch = new Bytes(256);
             boolean hasLabels = order.length > 0;
             for (SeriesSample sample : samples) {
-                // the label part, rendered once per series: a summary writes it on seven lines
-                labels.reset();
-                writeLabels(labels, labelNames, order, sample.labelValues());
+                // the label part, rendered once per series (a summary writes it on seven lines)
+                // and kept with the core's series for the next scrapes
+                List<String> values = sample.labelValues();
+                byte[] labels = values instanceof SeriesLabels series ? series.rendering() : null;
+                if (labels == null) {
+                    scratch.reset();
+                    writeLabels(scratch, labelNames, order, values);
+                    labels = scratch.toByteArray();
+                    if (values instanceof SeriesLabels series) {
+                        series.rendering(labels);
+                    }
+                }
                 if (sample instanceof GaugeSample gauge) {
                     out.bytes(name);
                     if (hasLabels) {
@@ -314,11 +324,8 @@ final class TextExposition {
             }
         }
 
-        Bytes bytes(Bytes other) {
-            ensure(other.size);
-            System.arraycopy(other.buffer, 0, buffer, size, other.size);
-            size += other.size;
-            return this;
+        byte[] toByteArray() {
+            return Arrays.copyOf(buffer, size);
         }
 
         void reset() {
