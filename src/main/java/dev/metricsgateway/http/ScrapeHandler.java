@@ -22,8 +22,9 @@ import java.util.function.Function;
 /**
  * Serves a rendering in the negotiated format with its exact Content-Type and
  * {@code Vary: Accept, Accept-Encoding}; the server gzips it when Accept-Encoding allows.
- * Rendering runs on a worker thread: a scrape of many series takes milliseconds to seconds,
- * too long for an event loop. Stateless.
+ * A scrape runs off the event loops: a worker thread waits while the scrape pool (one thread
+ * per core) snapshots and renders it, since a scrape of many series takes milliseconds to
+ * seconds, too long for an event loop. Stateless.
  */
 final class ScrapeHandler implements Handler<RoutingContext> {
 
