@@ -8,10 +8,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The catalog compiled into per-event-type plans, and the state of every metric: batches of
@@ -159,11 +162,22 @@ public final class AggregationEngine {
 
     /** Every metric at {@code nowMillis}, in name order; series past their TTL are evicted on the way. */
     public GatewaySnapshot snapshot(long nowMillis) {
-        List<MetricFamilySnapshot> families = new ArrayList<>(aggregators.size());
-        for (MetricAggregator<?> aggregator : aggregators) {
-            families.add(aggregator.snapshot(nowMillis));
+        return snapshot(nowMillis, Runnable::run);
+    }
+
+    /**
+     * As {@link #snapshot(long)}, each metric snapshotted by {@code executor} (the calling thread
+     * waits): a scrape of many series on several cores. The largest metrics start first, so that
+     * a small one, not a large one, is the last to finish.
+     */
+    public GatewaySnapshot snapshot(long nowMillis, Executor executor) {
+        List<CompletableFuture<MetricFamilySnapshot>> families = new ArrayList<>(Collections.nCopies(aggregators.size(), null));
+        List<MetricAggregator<?>> largestFirst = new ArrayList<>(aggregators);
+        largestFirst.sort(Comparator.comparingInt((MetricAggregator<?> aggregator) -> aggregator.seriesCount()).reversed());
+        for (MetricAggregator<?> aggregator : largestFirst) {
+            families.set(aggregator.position, CompletableFuture.supplyAsync(() -> aggregator.snapshot(nowMillis), executor));
         }
-        return new GatewaySnapshot(nowMillis, families);
+        return new GatewaySnapshot(nowMillis, families.stream().map(CompletableFuture::join).toList());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.List;
 public record GaugeSample(List<String> labelValues, double value) implements SeriesSample {
 
     public GaugeSample {
-        labelValues = List.copyOf(labelValues);
+        // the core's own view is read-only already (and carries the series' cached label text)
+        labelValues = labelValues instanceof SeriesLabels ? labelValues : List.copyOf(labelValues);
     }
 }

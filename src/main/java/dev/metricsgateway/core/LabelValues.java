@@ -11,6 +11,12 @@ final class LabelValues {
 
     private final String[] values;
     private final int hash;
+    /**
+     * The exposition's rendering of these values (see {@link SeriesLabels#rendering}), filled by
+     * the first scrape. Not part of the key: neither hash nor equals reads it. A key belongs to
+     * one metric, so one rendering fits it. Volatile: the array is published to other scrapes.
+     */
+    private volatile byte[] rendering;
 
     LabelValues(String[] values) {
         this.values = values;
@@ -43,8 +49,25 @@ final class LabelValues {
         return h;
     }
 
+    /** A read-only view, not a copy: the values never change. */
     List<String> asList() {
-        return List.of(values);
+        return new SeriesLabels(this);
+    }
+
+    int size() {
+        return values.length;
+    }
+
+    String value(int index) {
+        return values[index];
+    }
+
+    byte[] rendering() {
+        return rendering;
+    }
+
+    void rendering(byte[] bytes) {
+        rendering = bytes;
     }
 
     void writeTo(StateWriter out) {

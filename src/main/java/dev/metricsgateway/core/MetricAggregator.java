@@ -46,6 +46,12 @@ abstract class MetricAggregator<S extends SeriesState> {
      * names, then series by their values), so the writer streams samples as they come.
      */
     private final Comparator<SeriesSample> byLabels;
+    /**
+     * The series of the last snapshot in its sample order (see {@link #snapshot}). Concurrent
+     * snapshots may overwrite each other's order and ranks: a rank is only trusted when this
+     * array holds its state there, so the worst case is sorting a series again.
+     */
+    private volatile SeriesState[] lastOrder = new SeriesState[0];
 
     MetricAggregator(MetricSpec spec, EventSchema eventSchema, WindowSettings settings) {
         this.spec = spec;
@@ -234,9 +240,17 @@ abstract class MetricAggregator<S extends SeriesState> {
         return new LabelValues(values);
     }
 
-    /** Every live series at {@code nowMillis}, sorted by label values (see {@link #byLabels}); evicts series past their TTL. */
+    /**
+     * Every live series at {@code nowMillis}, sorted by label values (see {@link #byLabels}); evicts series past their TTL.
+     *
+     * <p>A series seen by the last snapshot takes its place from there ({@link SeriesState#snapshotRank}),
+     * so only series new since are sorted and then inserted: sorting all of them on every scrape
+     * took 60 % of a scrape of 1M series (JFR), while the set of series rarely changes between scrapes.
+     */
     final MetricFamilySnapshot snapshot(long nowMillis) {
-        List<SeriesSample> samples = new ArrayList<>(series.size());
+        SeriesState[] previous = lastOrder;
+        SeriesSample[] known = new SeriesSample[previous.length];
+        List<Placed> fresh = new ArrayList<>();
         for (Map.Entry<LabelValues, S> entry : series.entrySet()) {
             S state = entry.getValue();
             SeriesSample sample = null;
@@ -249,11 +263,68 @@ abstract class MetricAggregator<S extends SeriesState> {
                 }
             }
             if (sample != null) {
-                samples.add(sample);
+                int rank = state.snapshotRank;
+                if (rank >= 0 && rank < previous.length && previous[rank] == state) {
+                    known[rank] = sample;
+                } else {
+                    fresh.add(new Placed(state, sample));
+                }
             }
         }
-        samples.sort(byLabels);
-        return new MetricFamilySnapshot(spec, samples);
+        return new MetricFamilySnapshot(spec, inOrder(previous, known, fresh), true);
+    }
+
+    /** A series the last snapshot did not have. */
+    private record Placed(SeriesState state, SeriesSample sample) {
+    }
+
+    /**
+     * The samples of {@code known} (indexed by the rank of {@code previous}, null where a series
+     * went) and of {@code fresh} in {@link #byLabels} order; remembers that order for the next snapshot.
+     */
+    private List<SeriesSample> inOrder(SeriesState[] previous, SeriesSample[] known, List<Placed> fresh) {
+        fresh.sort((a, b) -> byLabels.compare(a.sample(), b.sample()));
+        // compacted in place; previous is shared with concurrent snapshots, so its states are copied
+        SeriesState[] knownStates = new SeriesState[known.length];
+        int knownCount = 0;
+        for (int i = 0; i < known.length; i++) {
+            if (known[i] != null) {
+                known[knownCount] = known[i];
+                knownStates[knownCount] = previous[i];
+                knownCount++;
+            }
+        }
+        List<SeriesSample> samples = new ArrayList<>(knownCount + fresh.size());
+        SeriesState[] order = new SeriesState[knownCount + fresh.size()];
+        int from = 0;
+        for (Placed placed : fresh) {
+            // the known samples before this fresh one: a binary search over the rest of them
+            int low = from;
+            int high = knownCount;
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (byLabels.compare(known[middle], placed.sample()) < 0) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            for (; from < low; from++) {
+                append(samples, order, known[from], knownStates[from]);
+            }
+            append(samples, order, placed.sample(), placed.state());
+        }
+        for (; from < knownCount; from++) {
+            append(samples, order, known[from], knownStates[from]);
+        }
+        lastOrder = order;
+        return samples;
+    }
+
+    private static void append(List<SeriesSample> samples, SeriesState[] order, SeriesSample sample, SeriesState state) {
+        state.snapshotRank = samples.size();
+        order[samples.size()] = state;
+        samples.add(sample);
     }
 
     /**

@@ -10,4 +10,10 @@ abstract class SeriesState {
     long lastEventMillis = Long.MIN_VALUE;
     /** Set under the monitor when the series is removed; a writer that still holds it looks again. */
     boolean evicted;
+    /**
+     * This series' position in its aggregator's last snapshot order: a hint that lets the next
+     * snapshot skip sorting series it has seen before. Written by snapshots outside the monitor,
+     * so only trusted when the aggregator's last order holds this very state at that position.
+     */
+    int snapshotRank = -1;
 }

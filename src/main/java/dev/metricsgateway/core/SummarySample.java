@@ -9,7 +9,8 @@ import java.util.List;
 public record SummarySample(List<String> labelValues, double[] quantileValues, long count, double sum) implements SeriesSample {
 
     public SummarySample {
-        labelValues = List.copyOf(labelValues);
+        // the core's own view is read-only already (and carries the series' cached label text)
+        labelValues = labelValues instanceof SeriesLabels ? labelValues : List.copyOf(labelValues);
         quantileValues = quantileValues.clone();
         if (quantileValues.length != Quantiles.count()) {
             throw new IllegalArgumentException(quantileValues.length + ": a summary has " + Quantiles.count() + " quantiles");

@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.Executor;
 
 /**
  * Renders snapshots in either text format with client_java's writers.
@@ -43,10 +44,19 @@ public final class ExpositionWriter {
      * for catalogs whose names are legacy Prometheus names); else through client_java.
      */
     public byte[] write(GatewaySnapshot snapshot, ExpositionFormat format) {
+        return render(snapshot, format, Runnable::run).toByteArray();
+    }
+
+    /**
+     * As {@link #write(GatewaySnapshot, ExpositionFormat)}, in parts rendered by {@code executor}
+     * (the calling thread waits for them): a large scrape on several cores, without copying the
+     * body into one array.
+     */
+    public Rendering render(GatewaySnapshot snapshot, ExpositionFormat format, Executor executor) {
         if (TextExposition.supports(snapshot)) {
-            return TextExposition.write(snapshot, format, withTimestamps);
+            return TextExposition.write(snapshot, format, withTimestamps, executor);
         }
-        return writeWithClientJava(snapshot, format);
+        return Rendering.of(writeWithClientJava(snapshot, format));
     }
 
     /** {@code snapshot} through {@link SnapshotConverter} and client_java's writer: the reference {@link TextExposition} is held to. */

@@ -7,14 +7,18 @@ import dev.metricsgateway.core.GatewaySnapshot;
 import dev.metricsgateway.core.GaugeSample;
 import dev.metricsgateway.core.MetricFamilySnapshot;
 import dev.metricsgateway.core.Quantiles;
+import dev.metricsgateway.core.SeriesLabels;
 import dev.metricsgateway.core.SeriesSample;
 import dev.metricsgateway.core.SummarySample;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Writes a core snapshot straight to bytes, byte for byte as client_java 1.5.1's text writers
@@ -32,10 +36,16 @@ import java.util.List;
  *
  * <p>Only for names client_java writes as they are (legacy metric and label names, no label
  * named {@code quantile} on a summary): {@link #supports} says so, and the caller falls back to
- * client_java otherwise. Stateless.
+ * client_java otherwise.
+ *
+ * <p>Families, and slices of a large family, are rendered as separate parts by an executor: a
+ * scrape of 1M series then uses both cores, and no part is copied into one large array (the
+ * HTTP layer sends the parts as they are). Stateless.
  */
 final class TextExposition {
 
+    /** Below this magnitude, Double.toString writes a whole number without an exponent. */
+    private static final long WHOLE_LIMIT = 10_000_000L;
     private static final byte[][] QUANTILE_LABELS = new byte[Quantiles.count()][];
 
     static {
@@ -67,76 +77,130 @@ final class TextExposition {
         return true;
     }
 
-    static byte[] write(GatewaySnapshot snapshot, ExpositionFormat format, boolean withTimestamps) {
+    /** Samples rendered by one task: small enough to spread a family over both cores, large enough that a task's overhead vanishes. */
+    static final int SAMPLES_PER_PART = 8192;
+
+    /**
+     * {@code snapshot} in {@code format} as consecutive parts, rendered by {@code executor}: a
+     * part per family, a large family cut into parts of {@value #SAMPLES_PER_PART} samples.
+     * The calling thread waits for them.
+     */
+    static Rendering write(GatewaySnapshot snapshot, ExpositionFormat format, boolean withTimestamps, Executor executor) {
         boolean openMetrics = format == ExpositionFormat.OPENMETRICS_TEXT;
-        Bytes out = new Bytes(1 << 16);
         byte[] timestamp = withTimestamps ? ascii(" " + timestamp(snapshot.computedAtMillis(), openMetrics) + "\n") : ascii("\n");
+        List<CompletableFuture<ByteBuffer>> parts = new ArrayList<>();
         for (MetricFamilySnapshot family : snapshot.families()) {
-            if (!family.samples().isEmpty()) {
-                writeFamily(out, family, openMetrics, timestamp);
+            if (family.samples().isEmpty()) {
+                continue;
+            }
+            FamilyFormat familyFormat = new FamilyFormat(family.spec(), openMetrics, timestamp);
+            List<SeriesSample> samples = family.sortedByLabels() ? family.samples() : inClientJavaOrder(family.samples(), familyFormat.order);
+            for (int from = 0; from < samples.size(); from += SAMPLES_PER_PART) {
+                List<SeriesSample> part = samples.subList(from, Math.min(samples.size(), from + SAMPLES_PER_PART));
+                boolean first = from == 0;
+                parts.add(CompletableFuture.supplyAsync(() -> {
+                    Bytes out = new Bytes(Math.max(1 << 12, part.size() * (familyFormat.summary ? 512 : 128)));
+                    if (first) {
+                        familyFormat.writeHeader(out);
+                    }
+                    familyFormat.writeSamples(out, part);
+                    return out.asByteBuffer();
+                }, executor));
             }
         }
-        if (openMetrics) {
-            out.ascii("# EOF\n");
+        List<ByteBuffer> rendered = new ArrayList<>(parts.size() + 1);
+        for (CompletableFuture<ByteBuffer> part : parts) {
+            rendered.add(part.join());
         }
-        return out.toByteArray();
+        if (openMetrics) {
+            rendered.add(ByteBuffer.wrap(ascii("# EOF\n")));
+        }
+        return new Rendering(rendered);
     }
 
-    private static void writeFamily(Bytes out, MetricFamilySnapshot family, boolean openMetrics, byte[] timestamp) {
-        MetricSpec spec = family.spec();
-        boolean summary = spec.type() == MetricType.SUMMARY;
-        String type = summary ? "summary" : "gauge";
-        String help = spec.helpWithStage();
-        boolean hasHelp = help != null && !help.isEmpty();
-        if (openMetrics) {
-            out.ascii("# TYPE ").ascii(spec.name()).ascii(" ").ascii(type).ascii("\n");
+    /** What every line of one family shares, worked out once per family. Immutable. */
+    private static final class FamilyFormat {
+        final MetricSpec spec;
+        final boolean openMetrics;
+        final boolean summary;
+        final byte[] timestamp;
+        final int[] order;
+        final byte[][] labelNames;
+        final byte[] name;
+
+        FamilyFormat(MetricSpec spec, boolean openMetrics, byte[] timestamp) {
+            this.spec = spec;
+            this.openMetrics = openMetrics;
+            this.summary = spec.type() == MetricType.SUMMARY;
+            this.timestamp = timestamp;
+            this.order = sortedLabelOrder(spec);
+            this.labelNames = new byte[order.length][];
+            for (int i = 0; i < order.length; i++) {
+                labelNames[i] = ascii(spec.labels().get(order[i]).name() + "=\"");
+            }
+            this.name = ascii(spec.name());
         }
-        if (hasHelp) {
-            out.ascii("# HELP ").ascii(spec.name()).ascii(" ");
-            out.escaped(help, openMetrics);
-            out.ascii("\n");
+
+        void writeHeader(Bytes out) {
+            String type = summary ? "summary" : "gauge";
+            String help = spec.helpWithStage();
+            boolean hasHelp = help != null && !help.isEmpty();
+            if (openMetrics) {
+                out.ascii("# TYPE ").ascii(spec.name()).ascii(" ").ascii(type).ascii("\n");
+            }
+            if (hasHelp) {
+                out.ascii("# HELP ").ascii(spec.name()).ascii(" ");
+                out.escaped(help, openMetrics);
+                out.ascii("\n");
+            }
+            if (!openMetrics) {
+                out.ascii("# TYPE ").ascii(spec.name()).ascii(" ").ascii(type).ascii("\n");
+            }
         }
-        if (!openMetrics) {
-            out.ascii("# TYPE ").ascii(spec.name()).ascii(" ").ascii(type).ascii("\n");
-        }
-        int[] order = sortedLabelOrder(spec);
-        byte[][] labelNames = new byte[order.length][];
-        for (int i = 0; i < order.length; i++) {
-            labelNames[i] = ascii(spec.labels().get(order[i]).name() + "=\"");
-        }
-        byte[] name = ascii(spec.name());
-        Bytes labels = new Bytes(256);
-        for (SeriesSample sample : inClientJavaOrder(family.samples(), order)) {
-            // the label part, rendered once per series: a summary writes it on seven lines
-            labels.reset();
-            writeLabels(labels, labelNames, order, sample.labelValues());
+
+        void writeSamples(Bytes out, List<SeriesSample> samples) {
+            Bytes scratch = new Bytes(256);
             boolean hasLabels = order.length > 0;
-            if (sample instanceof GaugeSample gauge) {
-                out.bytes(name);
-                if (hasLabels) {
-                    out.ascii("{").bytes(labels).ascii("}");
-                }
-                out.ascii(" ").number(gauge.value()).bytes(timestamp);
-            } else {
-                SummarySample point = (SummarySample) sample;
-                for (int q = 0; q < QUANTILE_LABELS.length; q++) {
-                    out.bytes(name).ascii("{").bytes(labels);
-                    if (hasLabels) {
-                        out.ascii(",");
+            for (SeriesSample sample : samples) {
+                // the label part, rendered once per series (a summary writes it on seven lines)
+                // and kept with the core's series for the next scrapes
+                List<String> values = sample.labelValues();
+                byte[] labels = values instanceof SeriesLabels series ? series.rendering() : null;
+                if (labels == null) {
+                    scratch.reset();
+                    writeLabels(scratch, labelNames, order, values);
+                    labels = scratch.toByteArray();
+                    if (values instanceof SeriesLabels series) {
+                        series.rendering(labels);
                     }
-                    out.bytes(QUANTILE_LABELS[q]).ascii("} ").number(point.quantileValue(q)).bytes(timestamp);
                 }
-                out.bytes(name).ascii("_count");
-                if (hasLabels) {
-                    out.ascii("{").bytes(labels).ascii("}");
-                }
-                out.ascii(" ").ascii(Long.toString(point.count())).bytes(timestamp);
-                if (!Double.isNaN(point.sum())) {
-                    out.bytes(name).ascii("_sum");
+                if (sample instanceof GaugeSample gauge) {
+                    out.bytes(name);
                     if (hasLabels) {
                         out.ascii("{").bytes(labels).ascii("}");
                     }
-                    out.ascii(" ").number(point.sum()).bytes(timestamp);
+                    out.ascii(" ").number(gauge.value()).bytes(timestamp);
+                } else {
+                    SummarySample point = (SummarySample) sample;
+                    for (int q = 0; q < QUANTILE_LABELS.length; q++) {
+                        out.bytes(name).ascii("{").bytes(labels);
+                        if (hasLabels) {
+                            out.ascii(",");
+                        }
+                        out.bytes(QUANTILE_LABELS[q]).ascii("} ").number(point.quantileValue(q)).bytes(timestamp);
+                    }
+                    out.bytes(name).ascii("_count");
+                    if (hasLabels) {
+                        out.ascii("{").bytes(labels).ascii("}");
+                    }
+                    out.ascii(" ").wholeNumber(point.count()).bytes(timestamp);
+                    if (!Double.isNaN(point.sum())) {
+                        out.bytes(name).ascii("_sum");
+                        if (hasLabels) {
+                            out.ascii("{").bytes(labels).ascii("}");
+                        }
+                        out.ascii(" ").number(point.sum()).bytes(timestamp);
+                    }
                 }
             }
         }
@@ -260,11 +324,8 @@ final class TextExposition {
             }
         }
 
-        Bytes bytes(Bytes other) {
-            ensure(other.size);
-            System.arraycopy(other.buffer, 0, buffer, size, other.size);
-            size += other.size;
-            return this;
+        byte[] toByteArray() {
+            return Arrays.copyOf(buffer, size);
         }
 
         void reset() {
@@ -272,7 +333,31 @@ final class TextExposition {
         }
 
         Bytes number(double value) {
+            long whole = (long) value;
+            if (whole == value && whole > -WHOLE_LIMIT && whole < WHOLE_LIMIT && (whole != 0 || Double.doubleToRawLongBits(value) == 0)) {
+                // Double.toString writes a whole number below 10^7 as its digits and ".0" ("-0.0" excepted)
+                return wholeNumber(whole).ascii(".0");
+            }
             return ascii(value == Double.POSITIVE_INFINITY ? "+Inf" : value == Double.NEGATIVE_INFINITY ? "-Inf" : Double.toString(value));
+        }
+
+        /** {@code value}'s decimal digits, as {@link Long#toString} writes them, without a String. */
+        private Bytes wholeNumber(long value) {
+            ensure(20);
+            if (value < 0) {
+                buffer[size++] = '-';
+            }
+            long rest = Math.abs(value); // never Long.MIN_VALUE: counts are >= 0, other numbers below 10^7
+            int digits = 1;
+            for (long left = rest; left >= 10; left /= 10) {
+                digits++;
+            }
+            for (int i = size + digits - 1; i >= size; i--) {
+                buffer[i] = (byte) ('0' + rest % 10);
+                rest /= 10;
+            }
+            size += digits;
+            return this;
         }
 
         private void ensure(int extra) {
@@ -281,8 +366,9 @@ final class TextExposition {
             }
         }
 
-        byte[] toByteArray() {
-            return Arrays.copyOf(buffer, size);
+        /** The bytes written, without a copy: nothing may write to this buffer afterwards. */
+        ByteBuffer asByteBuffer() {
+            return ByteBuffer.wrap(buffer, 0, size);
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +60,9 @@ class TextExpositionDifferentialTest {
                 field: size
             """;
 
+    /** Whole numbers around the edges of the writer's fast path for them (below 10^7 in magnitude). */
+    private static final double[] WHOLE_NUMBERS = {0.0, 1.0, -1.0, 9.0, 10.0, -10.0, 99.0, 100.0, 9_999_999.0, -9_999_999.0,
+        10_000_000.0, -10_000_000.0, 123_456_789.0, 1e18, -1e18, 0x1p63, 4_294_967_296.0};
     private static final String[] PIECES = {"a", "b", "fs-1", "us-west-2", "\\", "\"", "\n", "é", "€", "😀", "\ud800", " ", "{", "}", "="};
 
     @Test
@@ -80,11 +85,46 @@ class TextExpositionDifferentialTest {
         }
     }
 
+    /**
+     * Families larger than a rendering part, rendered in parts by two threads: the parts join
+     * into exactly what client_java writes.
+     */
+    @Test
+    void aLargeSnapshotRenderedInPartsOnTwoThreadsIsWhatClientJavaWrites() {
+        Catalog catalog = CatalogLoader.load(List.of(CatalogLoader.defaultSource(), new CatalogSource("diff.yaml", CATALOG)));
+        List<MetricSpec> specs = new ArrayList<>(catalog.metrics().values());
+        specs.sort(Comparator.comparing(MetricSpec::name));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Random random = new Random(7);
+            for (int round = 0; round < 3; round++) {
+                GatewaySnapshot snapshot = randomSnapshot(specs, random, 3 * TextExposition.SAMPLES_PER_PART);
+                assertThat(snapshot.families().stream().mapToInt(family -> family.samples().size()).max().orElseThrow())
+                        .as("a family spans several parts").isGreaterThan(TextExposition.SAMPLES_PER_PART);
+                ExpositionWriter writer = new ExpositionWriter(true);
+                for (ExpositionFormat format : ExpositionFormat.values()) {
+                    Rendering parts = writer.render(snapshot, format, pool);
+                    assertThat(parts.parts()).hasSizeGreaterThan(2);
+                    byte[] reference = writer.writeWithClientJava(snapshot, format);
+                    assertThat(parts.size()).isEqualTo(reference.length);
+                    assertThat(new String(parts.toByteArray(), StandardCharsets.UTF_8)).as("round %d, %s", round, format)
+                            .isEqualTo(new String(reference, StandardCharsets.UTF_8));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static GatewaySnapshot randomSnapshot(List<MetricSpec> specs, Random random) {
+        return randomSnapshot(specs, random, 6);
+    }
+
+    private static GatewaySnapshot randomSnapshot(List<MetricSpec> specs, Random random, int maxSeries) {
         List<MetricFamilySnapshot> families = new ArrayList<>();
         for (MetricSpec spec : specs) {
             Set<List<String>> labelSets = new LinkedHashSet<>();
-            int series = random.nextInt(4) == 0 ? 0 : random.nextInt(6);
+            int series = random.nextInt(4) == 0 ? 0 : random.nextInt(maxSeries);
             for (int i = 0; i < series; i++) {
                 List<String> values = new ArrayList<>();
                 for (int l = 0; l < spec.labels().size(); l++) {
@@ -102,7 +142,8 @@ class TextExpositionDifferentialTest {
             for (int i = 0; i < spec.labels().size(); i++) {
                 positions.add(i);
             }
-            if (random.nextBoolean()) {
+            boolean coreOrder = random.nextBoolean();
+            if (coreOrder) {
                 positions.sort(Comparator.comparing(i -> spec.labels().get(i).name()));
             }
             samples.sort((a, b) -> {
@@ -114,7 +155,8 @@ class TextExpositionDifferentialTest {
                 }
                 return 0;
             });
-            families.add(new MetricFamilySnapshot(spec, samples));
+            // the core's order comes with its promise, which lets the writer skip its own check
+            families.add(new MetricFamilySnapshot(spec, samples, coreOrder));
         }
         long[] times = {1_700_000_000_000L, 1_700_000_000_007L, 1_700_000_000_099L, 1_700_000_000_999L, 1_700_000_000_123L};
         return new GatewaySnapshot(times[random.nextInt(times.length)], families);
@@ -147,6 +189,7 @@ class TextExpositionDifferentialTest {
             case 2 -> Double.NEGATIVE_INFINITY;
             case 3 -> -0.0;
             case 4 -> random.nextInt(1000);
+            case 7 -> WHOLE_NUMBERS[random.nextInt(WHOLE_NUMBERS.length)];
             case 5 -> random.nextDouble() * 1e-9;
             case 6 -> random.nextDouble() * 1e20;
             default -> random.nextDouble() * 100 - 50;

@@ -1,0 +1,42 @@
+package dev.metricsgateway.core;
+
+import java.util.AbstractList;
+import java.util.RandomAccess;
+
+/**
+ * The label values of a series as the core's snapshots hand them out: a read-only view of the
+ * series key, which also keeps the exposition's rendering of the labels from one scrape to the
+ * next, so that a series' label text is escaped once rather than on every scrape (escaping
+ * was a third of a scrape's work at 100k series). Equal to any list of the same values.
+ */
+public final class SeriesLabels extends AbstractList<String> implements RandomAccess {
+
+    private final LabelValues key;
+
+    SeriesLabels(LabelValues key) {
+        this.key = key;
+    }
+
+    @Override
+    public String get(int index) {
+        return key.value(index);
+    }
+
+    @Override
+    public int size() {
+        return key.size();
+    }
+
+    /**
+     * What {@link #rendering(byte[])} stored for this series, or null. Only the text writer uses
+     * it: the label pairs of the series, names included, as both text formats write them.
+     */
+    public byte[] rendering() {
+        return key.rendering();
+    }
+
+    /** Stores the label text of this series for the next scrapes; {@code bytes} must not change afterwards. */
+    public void rendering(byte[] bytes) {
+        key.rendering(bytes);
+    }
+}
