@@ -32,8 +32,18 @@ final class GatewayRouter {
     static final String OWN_METRICS_PATH = "/metrics";
     /** How often each event loop measures its lag (see {@link LoopLag}). */
     private static final long LAG_TICK_MILLIS = 20;
-    /** How long a loop that lagged keeps shedding: long enough to drain what queued meanwhile. */
+    /** How long an overloaded loop keeps shedding after its last congested tick: long enough to drain what queued meanwhile. */
     private static final long LAG_HOLD_MILLIS = 100;
+    /**
+     * Congested ticks in a row before a loop sheds: with the 250 ms default limit, at least 0.75 s
+     * of lagging without ever catching up, where a GC pause or a warm-up stall is one late tick.
+     */
+    private static final int LAG_CONGESTED_TICKS = 3;
+    /**
+     * Ingest requests between two ticks that make a late tick congested: a queue of requests, not
+     * one slow thing (a single batch, a scrape, a pause); the few clients of a test never make it.
+     */
+    private static final int LAG_MIN_REQUESTS = 8;
 
     private GatewayRouter() {
     }
@@ -116,18 +126,20 @@ final class GatewayRouter {
 
     /**
      * Sheds load before the body is read: beyond the in-flight limit, or while this event loop
-     * lags (it is too busy applying batches to read its sockets, see {@link LoopLag}), the answer
-     * is 429 with {@code Retry-After}, so a client backs off instead of the gateway queueing
-     * without bound.
+     * is overloaded (it has lagged, with requests queued, for several ticks in a row: too busy
+     * applying batches to read its sockets, see {@link LoopLag}), the answer is 429 with
+     * {@code Retry-After}, so a client backs off instead of the gateway queueing without bound.
      */
     private static Handler<RoutingContext> admitIngest(Vertx vertx, GatewayServices services) {
         int limit = services.config().maxInflightIngestRequests();
         // One per router, i.e. per verticle and event loop; the timer is the verticle's and ends with it.
-        LoopLag lag = new LoopLag(LAG_TICK_MILLIS, services.config().maxEventLoopLagMillis(), LAG_HOLD_MILLIS, System::nanoTime);
-        if (services.config().maxEventLoopLagMillis() > 0) {
-            vertx.setPeriodic(lag.periodMillis(), tick -> lag.tick());
+        LoopLag lag = new LoopLag(LAG_TICK_MILLIS, services.config().maxEventLoopLagMillis(), LAG_HOLD_MILLIS,
+                LAG_CONGESTED_TICKS, LAG_MIN_REQUESTS, System::nanoTime);
+        if (lag.enabled()) {
+            tickAfterDelay(vertx, lag);
         }
         return ctx -> {
+            lag.requestArrived();
             if (lag.overloaded()) {
                 services.metrics().batchRejected(BatchRejection.OVERLOADED);
                 ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
@@ -144,6 +156,14 @@ final class GatewayRouter {
             ctx.addEndHandler(done -> services.inflightIngest().decrementAndGet());
             ctx.next();
         };
+    }
+
+    /** Ticks {@code lag} one period after the previous tick ended (fixed delay: see {@link LoopLag}). */
+    private static void tickAfterDelay(Vertx vertx, LoopLag lag) {
+        vertx.setTimer(lag.periodMillis(), id -> {
+            lag.tick();
+            tickAfterDelay(vertx, lag);
+        });
     }
 
     /** The methods routed for {@code path}, for the {@code Allow} header a 405 must carry (RFC 9110). */
