@@ -44,6 +44,12 @@ final class GatewayRouter {
      * one slow thing (a single batch, a scrape, a pause); the few clients of a test never make it.
      */
     private static final int LAG_MIN_REQUESTS = 8;
+    /**
+     * How long after shedding one congested tick sheds again: under sustained overload the queue
+     * is back within a few hundred ms of the hold's end, and waiting for a whole new run each time
+     * would let it grow for 0.75 s more.
+     */
+    private static final long LAG_REENTRY_MILLIS = 1_000;
 
     private GatewayRouter() {
     }
@@ -134,7 +140,7 @@ final class GatewayRouter {
         int limit = services.config().maxInflightIngestRequests();
         // One per router, i.e. per verticle and event loop; the timer is the verticle's and ends with it.
         LoopLag lag = new LoopLag(LAG_TICK_MILLIS, services.config().maxEventLoopLagMillis(), LAG_HOLD_MILLIS,
-                LAG_CONGESTED_TICKS, LAG_MIN_REQUESTS, System::nanoTime);
+                LAG_CONGESTED_TICKS, LAG_MIN_REQUESTS, LAG_REENTRY_MILLIS, System::nanoTime);
         if (lag.enabled()) {
             tickAfterDelay(vertx, lag);
         }

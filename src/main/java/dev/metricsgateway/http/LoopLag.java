@@ -15,7 +15,10 @@ import java.util.function.LongSupplier;
  * loop since the previous tick: the loop fell behind because requests were queued behind each
  * other. The loop is overloaded once {@code congestedTicks} ticks in a row are congested (it never
  * caught up in between); every further congested tick of the run extends the hold. A tick that is
- * not congested ends the run. So one stall does not shed, however long: a GC pause or a JVM
+ * not congested ends the run. Shedding drains the loop, so its ticks come on time again during
+ * the hold while the overload goes on: for {@code reentryMillis} after the last tick that shed, a
+ * single congested tick sheds again, rather than letting the queue grow through a whole new run
+ * each time. So one stall does not shed, however long: a GC pause or a JVM
  * warm-up stall sees no queue of requests and is a single late tick, and a large scrape or a
  * single huge batch keeps the loop busy without requests piling up behind it. (Shedding on one
  * late tick, as a first version did, answered the first ingest after start-up with 429.)
@@ -34,9 +37,11 @@ final class LoopLag {
     private final long holdNanos;
     private final int congestedTicks;
     private final int minRequests;
+    private final long reentryNanos;
     private final LongSupplier nanoTime;
     private long dueNanos;
     private long overloadedUntilNanos;
+    private long reentryUntilNanos;
     private long lastLagNanos;
     private int requestsSinceTick;
     private int congestedRun;
@@ -47,21 +52,26 @@ final class LoopLag {
      * @param holdMillis     how long shedding lasts after the last congested tick of an overloaded run
      * @param congestedTicks congested ticks in a row that make the loop overloaded (at least 1)
      * @param minRequests    ingest requests since the previous tick that make a late tick congested
+     * @param reentryMillis  how long after shedding one congested tick is enough to shed again
      */
-    LoopLag(long periodMillis, long limitMillis, long holdMillis, int congestedTicks, int minRequests, LongSupplier nanoTime) {
-        if (periodMillis <= 0 || limitMillis < 0 || holdMillis < 0 || congestedTicks < 1 || minRequests < 0) {
+    LoopLag(long periodMillis, long limitMillis, long holdMillis, int congestedTicks, int minRequests, long reentryMillis,
+            LongSupplier nanoTime) {
+        if (periodMillis <= 0 || limitMillis < 0 || holdMillis < 0 || congestedTicks < 1 || minRequests < 0 || reentryMillis < 0) {
             throw new IllegalArgumentException("period " + periodMillis + " ms, limit " + limitMillis + " ms, hold " + holdMillis
-                    + " ms, " + congestedTicks + " ticks, " + minRequests + " requests: period and ticks must be positive, the rest not negative");
+                    + " ms, " + congestedTicks + " ticks, " + minRequests + " requests, re-entry " + reentryMillis
+                    + " ms: period and ticks must be positive, the rest not negative");
         }
         this.periodNanos = periodMillis * 1_000_000;
         this.limitNanos = limitMillis * 1_000_000;
         this.holdNanos = holdMillis * 1_000_000;
         this.congestedTicks = congestedTicks;
         this.minRequests = minRequests;
+        this.reentryNanos = reentryMillis * 1_000_000;
         this.nanoTime = nanoTime;
         long now = nanoTime.getAsLong();
         this.dueNanos = now + periodNanos;
         this.overloadedUntilNanos = now; // nanoTime values are compared by difference only: no sentinel
+        this.reentryUntilNanos = now;
     }
 
     long periodMillis() {
@@ -86,8 +96,9 @@ final class LoopLag {
         lastLagNanos = Math.max(0, now - dueNanos);
         boolean congested = limitNanos > 0 && lastLagNanos > limitNanos && requestsSinceTick >= minRequests;
         congestedRun = congested ? congestedRun + 1 : 0;
-        if (congestedRun >= congestedTicks) {
+        if (congestedRun >= congestedTicks || (congested && now - reentryUntilNanos < 0)) {
             overloadedUntilNanos = now + holdNanos;
+            reentryUntilNanos = now + reentryNanos;
         }
         requestsSinceTick = 0;
         dueNanos = now + periodNanos;

@@ -19,10 +19,11 @@ class LoopLagTest {
     private static final long HOLD_MILLIS = 100;
     private static final int TICKS = 3;
     private static final int MIN_REQUESTS = 8;
+    private static final long REENTRY_MILLIS = 1_000;
     private final AtomicLong nanos = new AtomicLong(1_000 * MS);
 
     private LoopLag lag() {
-        return new LoopLag(PERIOD_MILLIS, LIMIT_MILLIS, HOLD_MILLIS, TICKS, MIN_REQUESTS, nanos::get);
+        return new LoopLag(PERIOD_MILLIS, LIMIT_MILLIS, HOLD_MILLIS, TICKS, MIN_REQUESTS, REENTRY_MILLIS, nanos::get);
     }
 
     /** The loop is busy {@code lateMillis} past the tick's due time while {@code requests} arrive, then ticks. */
@@ -91,10 +92,27 @@ class LoopLagTest {
         }
         lateTick(lag, 0, 100);
         assertThat(lag.overloaded()).as("%d ms after it", HOLD_MILLIS).isFalse();
-        // The run ended with the first tick on time: a new one needs three congested ticks again.
-        lateTick(lag, 300, 100);
-        lateTick(lag, 300, 100);
+    }
+
+    @Test
+    void withinTheReentryTimeOneCongestedTickShedsAgainAfterItANewRunIsNeeded() {
+        LoopLag lag = lag();
+        for (int i = 0; i < TICKS; i++) {
+            lateTick(lag, 300, 100);
+        }
+        for (int i = 0; i < 5; i++) {
+            lateTick(lag, 0, 100); // the hold drains the loop
+        }
         assertThat(lag.overloaded()).isFalse();
+        lateTick(lag, 300, 100); // the queue is back 420 ms after the last shedding tick
+        assertThat(lag.overloaded()).as("one congested tick within the re-entry time").isTrue();
+        // Quiet for longer than the re-entry time: a new overload needs a whole run again.
+        for (int i = 0; i < 60; i++) {
+            lateTick(lag, 0, 1);
+        }
+        lateTick(lag, 300, 100);
+        lateTick(lag, 300, 100);
+        assertThat(lag.overloaded()).as("two congested ticks well after the re-entry time").isFalse();
         lateTick(lag, 300, 100);
         assertThat(lag.overloaded()).isTrue();
     }
@@ -126,7 +144,7 @@ class LoopLagTest {
 
     @Test
     void aLimitOfZeroNeverSheds() {
-        LoopLag lag = new LoopLag(PERIOD_MILLIS, 0, HOLD_MILLIS, 1, 0, nanos::get);
+        LoopLag lag = new LoopLag(PERIOD_MILLIS, 0, HOLD_MILLIS, 1, 0, 0, nanos::get);
         assertThat(lag.enabled()).isFalse();
         for (int i = 0; i < 10; i++) {
             lateTick(lag, 10_000, 1_000);
@@ -136,16 +154,18 @@ class LoopLagTest {
 
     @Test
     void oneTickAndNoRequestsIsTheSingleStallRuleOfOld() {
-        LoopLag lag = new LoopLag(PERIOD_MILLIS, LIMIT_MILLIS, HOLD_MILLIS, 1, 0, nanos::get);
+        LoopLag lag = new LoopLag(PERIOD_MILLIS, LIMIT_MILLIS, HOLD_MILLIS, 1, 0, 0, nanos::get);
         lateTick(lag, 251, 0);
         assertThat(lag.overloaded()).isTrue();
     }
 
     @Test
     void refusesARuleThatCannotWork() {
-        assertThatThrownBy(() -> new LoopLag(0, LIMIT_MILLIS, HOLD_MILLIS, TICKS, MIN_REQUESTS, nanos::get))
+        assertThatThrownBy(() -> new LoopLag(0, LIMIT_MILLIS, HOLD_MILLIS, TICKS, MIN_REQUESTS, REENTRY_MILLIS, nanos::get))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new LoopLag(PERIOD_MILLIS, LIMIT_MILLIS, HOLD_MILLIS, 0, MIN_REQUESTS, nanos::get))
+        assertThatThrownBy(() -> new LoopLag(PERIOD_MILLIS, LIMIT_MILLIS, HOLD_MILLIS, TICKS, MIN_REQUESTS, -1, nanos::get))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LoopLag(PERIOD_MILLIS, LIMIT_MILLIS, HOLD_MILLIS, 0, MIN_REQUESTS, REENTRY_MILLIS, nanos::get))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 ticks");
     }
 }
