@@ -35,10 +35,12 @@ final class GatewayRouter {
     /** How long an overloaded loop keeps shedding after its last congested tick: long enough to drain what queued meanwhile. */
     private static final long LAG_HOLD_MILLIS = 100;
     /**
-     * Congested ticks in a row before a loop sheds: with the 250 ms default limit, at least 0.75 s
+     * Congested ticks in a row before a loop sheds: with the 250 ms default limit, at least 0.5 s
      * of lagging without ever catching up, where a GC pause or a warm-up stall is one late tick.
+     * Not more: under overload one tick comes per loop iteration, and an iteration over hundreds
+     * of queued batches lasts about a second (3 ticks let the queue grow for ~3 s before shedding).
      */
-    private static final int LAG_CONGESTED_TICKS = 3;
+    private static final int LAG_CONGESTED_TICKS = 2;
     /**
      * Ingest requests between two ticks that make a late tick congested: a queue of requests, not
      * one slow thing (a single batch, a scrape, a pause). Fewer connections per loop, each with one
@@ -49,7 +51,7 @@ final class GatewayRouter {
     /**
      * How long after shedding one congested tick sheds again: under sustained overload the queue
      * is back within a few hundred ms of the hold's end, and waiting for a whole new run each time
-     * would let it grow for 0.75 s more.
+     * would let it grow for about 2 s more per cycle.
      */
     private static final long LAG_REENTRY_MILLIS = 1_000;
 
