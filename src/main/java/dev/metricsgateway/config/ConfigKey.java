@@ -37,7 +37,7 @@ public enum ConfigKey {
     AUTH_FAILURE_MAX_ADDRESSES("auth_failure_max_addresses", "100000", "Client addresses whose rejected keys are tracked at once; the oldest window is forgotten first."),
     MAX_EVENTS_PER_BATCH("max_events_per_batch", "100000", "Most events one ingest batch may hold; a larger batch gets 413 and nothing of it is applied."),
     MAX_CONNECTIONS("max_connections", "10000", "Client connections open at once; a further connection is closed as soon as it is accepted."),
-    MAX_EVENT_LOOP_LAG_MILLIS("max_event_loop_lag_millis", "0", "An event loop running this far behind sheds new ingest requests with 429 for 100 ms; 0 (the default): never."),
+    MAX_EVENT_LOOP_LAG_MILLIS("max_event_loop_lag_millis", "250", "An event loop this far behind on 2 ticks in a row, with requests queued, sheds new ingest requests with 429 for 100 ms; 0: never."),
     CLUSTER("cluster", "false", "Join a cluster of gateways (Vert.x on Hazelcast): any node ingests, any node serves the global view."),
     CLUSTER_HOST("cluster_host", "127.0.0.1", "Address the cluster listens on and announces (an IP address of this machine or pod; never 0.0.0.0)."),
     CLUSTER_PORT("cluster_port", "5701", "Hazelcast membership port."),

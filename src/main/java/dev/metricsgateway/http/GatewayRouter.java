@@ -32,8 +32,28 @@ final class GatewayRouter {
     static final String OWN_METRICS_PATH = "/metrics";
     /** How often each event loop measures its lag (see {@link LoopLag}). */
     private static final long LAG_TICK_MILLIS = 20;
-    /** How long a loop that lagged keeps shedding: long enough to drain what queued meanwhile. */
+    /** How long an overloaded loop keeps shedding after its last congested tick: long enough to drain what queued meanwhile. */
     private static final long LAG_HOLD_MILLIS = 100;
+    /**
+     * Congested ticks in a row before a loop sheds: with the 250 ms default limit, at least 0.5 s
+     * of lagging without ever catching up, where a GC pause or a warm-up stall is one late tick.
+     * Not more: under overload one tick comes per loop iteration, and an iteration over hundreds
+     * of queued batches lasts about a second (3 ticks let the queue grow for ~3 s before shedding).
+     */
+    private static final int LAG_CONGESTED_TICKS = 2;
+    /**
+     * Ingest requests between two ticks that make a late tick congested: a queue of requests, not
+     * one slow thing (a single batch, a scrape, a pause). Fewer connections per loop, each with one
+     * request at a time, cannot queue much (a 16-connection closed-loop benchmark on a CPU-starved
+     * machine did make 8); overload comes from hundreds of senders at once.
+     */
+    private static final int LAG_MIN_REQUESTS = 32;
+    /**
+     * How long after shedding one congested tick sheds again: under sustained overload the queue
+     * is back within a few hundred ms of the hold's end, and waiting for a whole new run each time
+     * would let it grow for about 2 s more per cycle.
+     */
+    private static final long LAG_REENTRY_MILLIS = 1_000;
 
     private GatewayRouter() {
     }
@@ -116,18 +136,20 @@ final class GatewayRouter {
 
     /**
      * Sheds load before the body is read: beyond the in-flight limit, or while this event loop
-     * lags (it is too busy applying batches to read its sockets, see {@link LoopLag}), the answer
-     * is 429 with {@code Retry-After}, so a client backs off instead of the gateway queueing
-     * without bound.
+     * is overloaded (it has lagged, with requests queued, for several ticks in a row: too busy
+     * applying batches to read its sockets, see {@link LoopLag}), the answer is 429 with
+     * {@code Retry-After}, so a client backs off instead of the gateway queueing without bound.
      */
     private static Handler<RoutingContext> admitIngest(Vertx vertx, GatewayServices services) {
         int limit = services.config().maxInflightIngestRequests();
         // One per router, i.e. per verticle and event loop; the timer is the verticle's and ends with it.
-        LoopLag lag = new LoopLag(LAG_TICK_MILLIS, services.config().maxEventLoopLagMillis(), LAG_HOLD_MILLIS, System::nanoTime);
-        if (services.config().maxEventLoopLagMillis() > 0) {
-            vertx.setPeriodic(lag.periodMillis(), tick -> lag.tick());
+        LoopLag lag = new LoopLag(LAG_TICK_MILLIS, services.config().maxEventLoopLagMillis(), LAG_HOLD_MILLIS,
+                LAG_CONGESTED_TICKS, LAG_MIN_REQUESTS, LAG_REENTRY_MILLIS, System::nanoTime);
+        if (lag.enabled()) {
+            tickAfterDelay(vertx, lag);
         }
         return ctx -> {
+            lag.requestArrived();
             if (lag.overloaded()) {
                 services.metrics().batchRejected(BatchRejection.OVERLOADED);
                 ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
@@ -144,6 +166,14 @@ final class GatewayRouter {
             ctx.addEndHandler(done -> services.inflightIngest().decrementAndGet());
             ctx.next();
         };
+    }
+
+    /** Ticks {@code lag} one period after the previous tick ended (fixed delay: see {@link LoopLag}). */
+    private static void tickAfterDelay(Vertx vertx, LoopLag lag) {
+        vertx.setTimer(lag.periodMillis(), id -> {
+            lag.tick();
+            tickAfterDelay(vertx, lag);
+        });
     }
 
     /** The methods routed for {@code path}, for the {@code Allow} header a 405 must carry (RFC 9110). */

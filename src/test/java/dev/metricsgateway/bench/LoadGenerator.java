@@ -50,7 +50,7 @@ public final class LoadGenerator {
     /** The outcome of one run. */
     record Result(String mode, int connections, double seconds, double offeredBatchesPerSecond, long batches,
                   Map<Integer, Long> statuses, long failures, long eventsAccepted, Histogram latencyMicros,
-                  double gatewayCores, double ownCores, long gatewayRssMib) {
+                  double gatewayCores, double ownCores, long gatewayRssMib, double ownLoopLagMaxMillis, double sendLagMaxMillis) {
 
         double eventsPerSecond() {
             return eventsAccepted / seconds;
@@ -69,6 +69,8 @@ public final class LoadGenerator {
             return text.length() == 0 ? "none" : text.toString();
         }
     }
+
+    private static final long LOOP_LAG_TICK_MILLIS = 10;
 
     private final URI base;
     private final String key;
@@ -133,16 +135,17 @@ public final class LoadGenerator {
     }
 
     static void printTable(List<Result> results, PrintStream out) {
-        out.println("| ingest mode | connections | seconds | offered events/s | accepted events/s | batch p50 ms | p99 ms | p99.9 ms | max ms | statuses | all 202 | gateway CPU (cores) | loadgen CPU (cores) | gateway RSS at the end (MiB) |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        out.println("| ingest mode | connections | seconds | offered events/s | accepted events/s | batch p50 ms | p99 ms | p99.9 ms | max ms | statuses | all 202 | gateway CPU (cores) | loadgen CPU (cores) | gateway RSS at the end (MiB) | loadgen loop lag max ms | loadgen send lag max ms |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
             boolean latency = r.latencyMicros() != null && r.latencyMicros().getTotalCount() > 0;
-            out.printf("| %s | %d | %.1f | %s | %,.0f | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %s |%n", r.mode(), r.connections(), r.seconds(),
+            out.printf("| %s | %d | %.1f | %s | %,.0f | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %s | %.1f | %s |%n", r.mode(), r.connections(), r.seconds(),
                     r.offeredBatchesPerSecond() > 0 ? String.format("%,.0f", r.offeredBatchesPerSecond() * FleetEvents.BATCH_EVENTS) : "max",
                     r.eventsPerSecond(), latency ? millis(r.latencyMicros(), 50) : "-", latency ? millis(r.latencyMicros(), 99) : "-",
                     latency ? millis(r.latencyMicros(), 99.9) : "-", latency ? String.format("%.2f", r.latencyMicros().getMaxValue() / 1000.0) : "-",
                     r.statusText(), r.all202() ? "yes" : "no", r.gatewayCores(), r.ownCores(),
-                    r.gatewayRssMib() < 0 ? "-" : String.format("%,d", r.gatewayRssMib()));
+                    r.gatewayRssMib() < 0 ? "-" : String.format("%,d", r.gatewayRssMib()), r.ownLoopLagMaxMillis(),
+                    r.sendLagMaxMillis() < 0 ? "-" : String.format("%.1f", r.sendLagMaxMillis()));
         }
     }
 
@@ -160,6 +163,7 @@ public final class LoadGenerator {
                 client.loop(sent, measureFrom, measureTo, stop);
             }
             awaitNanos(measureFrom, stop);
+            client.measureLoopLagUntil(measureTo);
             Cpu gatewayCpu = Cpu.of(gatewayPid);
             Cpu ownCpu = Cpu.self();
             long startedAt = System.nanoTime();
@@ -169,41 +173,57 @@ public final class LoadGenerator {
             double seconds = (System.nanoTime() - startedAt) / 1e9;
             stop.set(true);
             client.drain();
-            return client.result(gatewayPid, "throughput", connections, seconds, 0, gatewayCores, ownCores);
+            return client.result(gatewayPid, "throughput", connections, seconds, 0, gatewayCores, ownCores, -1);
         }
     }
 
-    /** Batches at fixed intended times, {@code batchesPerSecond}; latency from the intended time. */
+    /**
+     * Batches at fixed intended times, {@code batchesPerSecond}; latency from the intended time.
+     * The warm-up is a run of its own at the same rate whose every answer is awaited before the
+     * measured run starts (on the same connections): a backlog that a cold gateway (interpreted
+     * code, JIT compiling) built during the warm-up would otherwise still be draining when the
+     * measured interval begins, and pass for a stall of seconds at its start.
+     */
     Result openLoop(double batchesPerSecond, Duration warmup, Duration duration, long gatewayPid, AtomicBoolean stop) throws InterruptedException {
         try (Client client = new Client()) {
             long interval = (long) (1e9 / batchesPerSecond);
-            long start = System.nanoTime();
-            long measureFrom = start + warmup.toNanos();
+            long warmupStart = System.nanoTime();
+            sendAtRate(client, interval, warmupStart, warmupStart + warmup.toNanos(), Long.MAX_VALUE, Long.MAX_VALUE, stop);
+            client.drain();
+            long measureFrom = System.nanoTime();
             long measureTo = measureFrom + duration.toNanos();
-            Cpu gatewayCpu = null;
-            Cpu ownCpu = null;
-            long startedAt = 0;
-            for (long i = 0; !stop.get(); i++) {
-                long intended = start + i * interval;
-                if (intended >= measureTo) {
-                    break;
-                }
-                if (gatewayCpu == null && intended >= measureFrom) {
-                    gatewayCpu = Cpu.of(gatewayPid);
-                    ownCpu = Cpu.self();
-                    startedAt = System.nanoTime();
-                }
-                long wait = intended - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                client.send((int) (i % batches.size()), intended, measureFrom, measureTo);
-            }
+            client.measureLoopLagUntil(measureTo);
+            Cpu gatewayCpu = Cpu.of(gatewayPid);
+            Cpu ownCpu = Cpu.self();
+            long sendLagMaxNanos = sendAtRate(client, interval, measureFrom, measureTo, measureFrom, measureTo, stop);
             client.drain(); // every batch sent is answered (or fails) before the figures are read
-            double seconds = startedAt == 0 ? 0 : Math.min(System.nanoTime(), measureTo) / 1e9 - startedAt / 1e9;
+            double seconds = Math.min(System.nanoTime(), measureTo) / 1e9 - measureFrom / 1e9;
+            client.printWorstSeconds(measureFrom);
             return client.result(gatewayPid, "rate", connections, Math.max(seconds, 1e-9), batchesPerSecond,
-                    gatewayCpu == null ? Double.NaN : gatewayCpu.cores(), ownCpu == null ? Double.NaN : ownCpu.cores());
+                    gatewayCpu.cores(), ownCpu.cores(), sendLagMaxNanos / 1e6);
         }
+    }
+
+    /**
+     * Sends batch i at {@code start + i * interval} until {@code end}; counted as {@link Client#send}
+     * says for {@code measureFrom}/{@code measureTo}. Returns how late this thread handed a batch
+     * to the client at most, ns: a stall of the generator itself, not of the gateway.
+     */
+    private long sendAtRate(Client client, long interval, long start, long end, long measureFrom, long measureTo, AtomicBoolean stop) {
+        long sendLagMaxNanos = 0;
+        for (long i = 0; !stop.get(); i++) {
+            long intended = start + i * interval;
+            if (intended >= end) {
+                break;
+            }
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            sendLagMaxNanos = Math.max(sendLagMaxNanos, System.nanoTime() - intended);
+            client.send((int) (i % batches.size()), intended, measureFrom, measureTo);
+        }
+        return sendLagMaxNanos;
     }
 
     private static void awaitNanos(long deadline, AtomicBoolean stop) throws InterruptedException {
@@ -231,6 +251,27 @@ public final class LoadGenerator {
         private final AtomicLong inFlight = new AtomicLong();
         private final Recorder latency = new Recorder(TimeUnit.MINUTES.toMicros(10), 3);
         private volatile String firstFailure;
+        /** The longest batch latency by second of intended send time in the measured interval, µs. */
+        private final Map<Long, Long> worstBySecond = new ConcurrentHashMap<>();
+        /** The most one of this client's event-loop ticks fired late in the measured interval, ns. */
+        private volatile long loopLagMaxNanos;
+
+        /**
+         * Measures this generator's own event-loop lag until {@code measureTo}: a timer due every
+         * {@value #LOOP_LAG_TICK_MILLIS} ms that fires late means the client's loop (which writes
+         * the requests and reads the answers) was stalled, and every answer in that time is late
+         * because of the generator, not of the gateway.
+         */
+        void measureLoopLagUntil(long measureTo) {
+            long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOOP_LAG_TICK_MILLIS);
+            vertx.setTimer(LOOP_LAG_TICK_MILLIS, id -> {
+                long now = System.nanoTime();
+                loopLagMaxNanos = Math.max(loopLagMaxNanos, now - due);
+                if (now < measureTo) {
+                    measureLoopLagUntil(measureTo);
+                }
+            });
+        }
 
         /** Closed loop: sends, and on each answer sends again until {@code stop}. */
         void loop(AtomicLong sent, long measureFrom, long measureTo, AtomicBoolean stop) {
@@ -262,7 +303,9 @@ public final class LoadGenerator {
                 long now = System.nanoTime();
                 boolean due = intendedNanos >= measureFrom;
                 if (due) {
-                    latency.recordValue(Math.max(0, (now - intendedNanos) / 1000));
+                    long micros = Math.max(0, (now - intendedNanos) / 1000);
+                    latency.recordValue(micros);
+                    worstBySecond.merge((intendedNanos - measureFrom) / 1_000_000_000L, micros, Math::max);
                 }
                 count(status, accepted, due, now >= measureFrom && now <= measureTo);
                 inFlight.decrementAndGet();
@@ -299,6 +342,19 @@ public final class LoadGenerator {
                     });
         }
 
+        /**
+         * Prints (stderr) the seconds of the measured interval whose batches waited longest: a tail
+         * that comes from one stall shows as one or two seconds, a start-up backlog as the first ones.
+         */
+        void printWorstSeconds(long measureFrom) {
+            String worst = worstBySecond.entrySet().stream()
+                    .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+                    .limit(5)
+                    .map(entry -> String.format("s%d %.1f ms", entry.getKey(), entry.getValue() / 1000.0))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            System.err.println("loadgen: slowest seconds of the measured interval (by intended send time, max batch latency): " + worst);
+        }
+
         void drain() throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -306,7 +362,8 @@ public final class LoadGenerator {
             }
         }
 
-        Result result(long gatewayPid, String mode, int connections, double seconds, double offered, double gatewayCores, double ownCores) {
+        Result result(long gatewayPid, String mode, int connections, double seconds, double offered, double gatewayCores, double ownCores,
+                double sendLagMaxMillis) {
             Map<Integer, Long> byStatus = new TreeMap<>();
             statuses.forEach((status, count) -> byStatus.put(status, count.sum()));
             if (firstFailure != null) {
@@ -314,7 +371,7 @@ public final class LoadGenerator {
             }
             Histogram histogram = mode.equals("rate") ? latency.getIntervalHistogram() : null;
             return new Result(mode, connections, seconds, offered, counted.sum(), byStatus, failures.sum(),
-                    eventsAccepted.sum(), histogram, gatewayCores, ownCores, rssMib(gatewayPid));
+                    eventsAccepted.sum(), histogram, gatewayCores, ownCores, rssMib(gatewayPid), loopLagMaxNanos / 1e6, sendLagMaxMillis);
         }
 
         @Override
