@@ -124,9 +124,11 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("metrics-gateway: cannot start: " + e.getMessage());
             return 2;
         }
+        // The hook first: a supervisor (or a test) may send SIGTERM as soon as it reads the line below.
+        CountDownLatch stopped = onShutdown(server, config);
         out.println("metrics-gateway listening on " + config.scheme() + "://" + config.host() + ":" + server.port());
         out.flush();
-        awaitShutdown(server, config);
+        stopped.await();
         return 0;
     }
 
@@ -144,12 +146,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Blocks until the JVM is asked to stop. The shutdown hook turns readiness off, waits the drain
+     * Registers what the JVM does when asked to stop, and returns a latch that opens only then, so
+     * the main thread can wait on it. The shutdown hook turns readiness off, waits the drain
      * period (requests are still served meanwhile), closes the server gracefully (which ends with
      * the last checkpoint) and then halts with status 0: a JVM ended by SIGTERM otherwise exits
      * 143, which process supervisors count as a failure although the shutdown was clean.
      */
-    private static void awaitShutdown(GatewayServer server, GatewayConfig config) throws InterruptedException {
+    private static CountDownLatch onShutdown(GatewayServer server, GatewayConfig config) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -164,6 +167,6 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
             Runtime.getRuntime().halt(0);
         }, "metrics-gateway-shutdown"));
-        stopped.await();
+        return stopped;
     }
 }
