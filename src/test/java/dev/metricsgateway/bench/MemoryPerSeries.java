@@ -1,6 +1,8 @@
 package dev.metricsgateway.bench;
 
 import dev.metricsgateway.core.AggregationEngine;
+import dev.metricsgateway.exposition.ExpositionFormat;
+import dev.metricsgateway.exposition.ExpositionWriter;
 import dev.metricsgateway.ingest.EventDecoder;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -15,7 +17,9 @@ import java.util.SplittableRandom;
  * − heap used after a full GC before it) / S is its cost per series. "quiet": one event per series
  * (one second of the window holds data); "busy": one event per series in each of
  * {@code --busy-seconds} consecutive seconds (default: the whole 300 s window), the worst case of
- * per-second state. Then the total heap of the JVM holding the whole default catalog with
+ * per-second state. Each engine is measured again after one scrape (text format), as a served
+ * gateway's series are: the writer keeps each series' label text for later scrapes. The whole
+ * catalog's figure is taken after one scrape. Then the total heap of the JVM holding the whole default catalog with
  * {@code --total-series} gauge series. Run in a JVM of its own with a heap large enough:
  * {@code bench/run.sh memory --help}.
  */
@@ -68,12 +72,13 @@ public final class MemoryPerSeries {
         long before = usedAfterGc();
         AggregationEngine engine = Engines.engine(Engines.catalogWith(Set.of()));
         Engines.createViewSeries(engine, Engines.decoder(engine), FleetEvents.viewsFor(total), T0);
+        scrapeOnce(engine, T0);
         keptAlive = engine;
         long after = usedAfterGc();
         long series = Engines.series(engine);
         keptAlive = null;
-        out.println("| metric | type | seconds with data per series | series | heap per series (bytes) |");
-        out.println("|---|---|---|---|---|");
+        out.println("| metric | type | seconds with data per series | series | heap per series (bytes) | after one scrape (bytes) |");
+        out.println("|---|---|---|---|---|---|");
         rows.forEach(out::println);
         out.println();
         out.println("| whole default catalog | series | heap used after GC, whole JVM (MiB) | of which the series (MiB) | per series (bytes) |");
@@ -98,13 +103,24 @@ public final class MemoryPerSeries {
         }
         keptAlive = engine;
         long after = usedAfterGc();
+        scrapeOnce(engine, T0 + (seconds - 1) * 1000L);
+        long scraped = usedAfterGc();
         long live = engine.seriesCountByMetric().get(kind.metric);
         keptAlive = null;
         if (live != series) {
             throw new IllegalStateException(kind.metric + ": expected " + series + " series, found " + live);
         }
         System.err.printf("memory: %s, %,d series, %d s done%n", kind.metric, series, seconds);
-        return String.format("| %s | %s | %d | %,d | %,.0f |", kind.metric, kind.label, seconds, series, (after - before) / (double) series);
+        return String.format("| %s | %s | %d | %,d | %,.0f | %,.0f |", kind.metric, kind.label, seconds, series,
+                (after - before) / (double) series, (scraped - before) / (double) series);
+    }
+
+    /**
+     * Renders one scrape of {@code engine} and throws it away: a served series keeps its label
+     * text for the next scrape (about 100 bytes a series), which is part of what it costs.
+     */
+    private static void scrapeOnce(AggregationEngine engine, long nowMillis) {
+        new ExpositionWriter(true).write(engine.snapshot(nowMillis), ExpositionFormat.PROMETHEUS_TEXT);
     }
 
     /** Heap in use after full GCs (the least of three, so that a late finalization does not count). */

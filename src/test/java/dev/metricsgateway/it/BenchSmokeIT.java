@@ -58,7 +58,7 @@ class BenchSmokeIT {
                 "--busy-gauge-series", "50", "--busy-summary-series", "20", "--busy-seconds", "3", "--total-series", "1000");
         List<String> perType = rows(out, "| spark_stream_");
         perType.addAll(rows(out, "| feature_service_latency |"));
-        assertThat(perType).hasSize(8).allSatisfy(row -> assertThat(positive(cell(row, 5))).as(row).isTrue());
+        assertThat(perType).hasSize(8).allSatisfy(row -> assertThat(positive(cell(row, 5)) && positive(cell(row, 6))).as(row).isTrue());
         assertThat(cell(out, "one second of data", 1)).isEqualTo("1,000");
     }
 
