@@ -44,11 +44,12 @@ public final class PeerComparison {
     public static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
         if (args.flag("help")) {
-            out.println("peers [--pushgateway-series 10000,100000] [--python-series 10000] [--workers 64,256] [--scrapes 5]"
+            out.println("peers [--pushgateway-series 10000,100000] [--python-series 10000] [--workers 64,256] [--scrapes 5] [--warmup-seconds 3]"
                     + " [--pushgateway /usr/bin/prometheus-pushgateway] [--python /usr/bin/python3] [--peer-script bench/peers/multiproc_peer.py]");
             return 0;
         }
         int scrapes = args.integer("scrapes", 5);
+        double warmupSeconds = args.decimal("warmup-seconds", ScrapeTimer.DEFAULT_WARMUP_SECONDS);
         // rows are printed as they come, so that one peer failing keeps the others' figures
         out.println("| peer | series | workers | peer scrape, median ms | peer bytes | our scrape (text 0.0.4), median ms | our bytes | ratio peer / ours |");
         out.println("|---|---|---|---|---|---|---|---|");
@@ -57,8 +58,8 @@ public final class PeerComparison {
                  Pushgateway pushgateway = Pushgateway.start(Path.of(args.string("pushgateway", PUSHGATEWAY)))) {
                 gateway.createSeries(series);
                 pushgateway.push(series);
-                ScrapeTimer.Timing ours = ScrapeBench.time(gateway, ScrapeBench.TEXT, scrapes);
-                ScrapeTimer.Timing theirs = ScrapeTimer.time(pushgateway.base.resolve("/metrics"), null, ScrapeBench.TEXT, scrapes);
+                ScrapeTimer.Timing ours = ScrapeBench.time(gateway, ScrapeBench.TEXT, scrapes, warmupSeconds);
+                ScrapeTimer.Timing theirs = ScrapeTimer.time(pushgateway.base.resolve("/metrics"), null, ScrapeBench.TEXT, scrapes, warmupSeconds);
                 out.println(String.format("| Pushgateway 1.5.1 | %,d | - | %.1f | %,d | %.1f | %,d | **%.2f** |", series,
                         theirs.median(), theirs.bytes(), ours.median(), ours.bytes(), theirs.median() / ours.median()));
                 System.err.printf("peers: Pushgateway at %,d series done%n", series);
@@ -69,7 +70,7 @@ public final class PeerComparison {
             ScrapeTimer.Timing ours;
             try (GatewayProcess gateway = GatewayProcess.from(args, ScrapeBench.limitsFor(series))) {
                 gateway.createSeries(series);
-                ours = ScrapeBench.time(gateway, ScrapeBench.TEXT, scrapes);
+                ours = ScrapeBench.time(gateway, ScrapeBench.TEXT, scrapes, warmupSeconds);
             }
             for (int workers : args.integers("workers", "64,256")) {
                 Matcher python = runPython(args, workers, series, scrapes);

@@ -32,12 +32,13 @@ public final class ScrapeBench {
     public static int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv);
         if (args.flag("help")) {
-            out.println("scrape [--series 1000,10000,100000,1000000] [--scrapes 5] [--ingest-events-per-second 200000 (0: idle only)]"
+            out.println("scrape [--series 1000,10000,100000,1000000] [--scrapes 5] [--warmup-seconds 3] [--ingest-events-per-second 200000 (0: idle only)]"
                     + " [--jar JAR] [--gateway-jvm -Xmx6g]");
             return 0;
         }
         List<Integer> counts = args.integers("series", "1000,10000,100000,1000000");
         int scrapes = args.integer("scrapes", 5);
+        double warmupSeconds = args.decimal("warmup-seconds", ScrapeTimer.DEFAULT_WARMUP_SECONDS);
         double ingestRate = args.decimal("ingest-events-per-second", 200_000);
         // rows are printed as they come, so that a larger count failing (memory) keeps the smaller ones
         out.println("| series | format | bytes | scrape idle, median ms | idle max ms | scrape while ingesting, median ms | max ms | ingest meanwhile: events/s, batch p99 ms, statuses | seconds to create the series |");
@@ -48,8 +49,8 @@ public final class ScrapeBench {
                 gateway.createSeries(series);
                 double createSeconds = (System.nanoTime() - createdAt) / 1e9;
                 System.err.printf("scrape: %,d series created in %.1f s; scraping idle%n", series, createSeconds);
-                ScrapeTimer.Timing idleText = time(gateway, TEXT, scrapes);
-                ScrapeTimer.Timing idleOpenMetrics = time(gateway, OPENMETRICS, scrapes);
+                ScrapeTimer.Timing idleText = time(gateway, TEXT, scrapes, warmupSeconds);
+                ScrapeTimer.Timing idleOpenMetrics = time(gateway, OPENMETRICS, scrapes, warmupSeconds);
                 requireOpenMetrics(idleOpenMetrics);
                 ScrapeTimer.Timing busyText = null;
                 ScrapeTimer.Timing busyOpenMetrics = null;
@@ -71,8 +72,8 @@ public final class ScrapeBench {
                         }
                     });
                     Thread.sleep(1500); // past the generator's warm-up
-                    busyText = time(gateway, TEXT, scrapes);
-                    busyOpenMetrics = time(gateway, OPENMETRICS, scrapes);
+                    busyText = time(gateway, TEXT, scrapes, warmupSeconds);
+                    busyOpenMetrics = time(gateway, OPENMETRICS, scrapes, warmupSeconds);
                     stop.set(true);
                     ingest = running.join();
                     long live = gateway.liveSeries();
@@ -100,8 +101,9 @@ public final class ScrapeBench {
                 "METRICS_GATEWAY_SERIES_TTL_SECONDS", "86400");
     }
 
-    static ScrapeTimer.Timing time(GatewayProcess gateway, String accept, int scrapes) throws Exception {
-        return ScrapeTimer.time(gateway.base.resolve("/api/v1/observability/metrics"), "Tecton-key " + gateway.key, accept, scrapes);
+    static ScrapeTimer.Timing time(GatewayProcess gateway, String accept, int scrapes, double warmupSeconds) throws Exception {
+        return ScrapeTimer.time(gateway.base.resolve("/api/v1/observability/metrics"), "Tecton-key " + gateway.key, accept, scrapes,
+                warmupSeconds);
     }
 
     private static void requireOpenMetrics(ScrapeTimer.Timing timing) {

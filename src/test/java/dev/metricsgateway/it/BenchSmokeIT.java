@@ -84,7 +84,7 @@ class BenchSmokeIT {
 
     @Test
     void scrapeBenchCreatesExactlyTheSeriesAndTimesBothFormats() throws Exception {
-        String out = run(ScrapeBench::run, "--series", "100", "--scrapes", "2",
+        String out = run(ScrapeBench::run, "--series", "100", "--scrapes", "2", "--warmup-seconds", "0.5",
                 "--ingest-events-per-second", "5000", GATEWAY_JVM);
         assertThat(rows(out, "| 100 |")).hasSize(2).allSatisfy(row -> {
             assertThat(positive(cell(row, 3))).as(row).isTrue(); // bytes
@@ -100,7 +100,7 @@ class BenchSmokeIT {
                 "apt-get install -y prometheus-pushgateway");
         ExternalTool.requirePythonClient();
         String out = run(PeerComparison::run, "--pushgateway-series", "100", "--python-series", "100",
-                "--workers", "2", "--scrapes", "2", GATEWAY_JVM);
+                "--workers", "2", "--scrapes", "2", "--warmup-seconds", "0.5", GATEWAY_JVM);
         List<String> peers = rows(out, "| Pushgateway");
         peers.addAll(rows(out, "| Python client"));
         assertThat(peers).hasSize(2).allSatisfy(row -> assertThat(positive(cell(row, 8).replace("*", ""))).as(row).isTrue());
