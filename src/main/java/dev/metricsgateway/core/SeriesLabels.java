@@ -29,13 +29,14 @@ public final class SeriesLabels extends AbstractList<String> implements RandomAc
 
     /**
      * What {@link #rendering(byte[])} stored for this series, or null. Only the text writer uses
-     * it: the label pairs of the series, names included, as both text formats write them.
+     * it: the series' label values escaped as both text formats write them (the names are the
+     * metric's and are not stored per series).
      */
     public byte[] rendering() {
         return key.rendering();
     }
 
-    /** Stores the label text of this series for the next scrapes; {@code bytes} must not change afterwards. */
+    /** Stores the escaped label values of this series for the next scrapes; {@code bytes} must not change afterwards. */
     public void rendering(byte[] bytes) {
         key.rendering(bytes);
     }

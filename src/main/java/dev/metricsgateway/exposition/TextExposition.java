@@ -160,28 +160,33 @@ final class TextExposition {
 
         void writeSamples(Bytes out, List<SeriesSample> samples) {
             Bytes scratch = new Bytes(256);
+            Bytes labels = new Bytes(256);
             boolean hasLabels = order.length > 0;
             for (SeriesSample sample : samples) {
-                // the label part, rendered once per series (a summary writes it on seven lines)
-                // and kept with the core's series for the next scrapes
+                // The label part, assembled once per series (a summary writes it on seven lines)
+                // from the label names and the escaped values. The escaped values are kept with
+                // the core's series for the next scrapes; the names are the family's, so they are
+                // not kept per series (they would be half of what the cache holds).
                 List<String> values = sample.labelValues();
-                byte[] labels = values instanceof SeriesLabels series ? series.rendering() : null;
-                if (labels == null) {
-                    scratch.reset();
-                    writeLabels(scratch, labelNames, order, values);
-                    labels = scratch.toByteArray();
+                byte[] escaped = values instanceof SeriesLabels series ? series.rendering() : null;
+                if (escaped == null) {
+                    escaped = escapedValues(scratch, order, values);
                     if (values instanceof SeriesLabels series) {
-                        series.rendering(labels);
+                        series.rendering(escaped);
                     }
                 }
                 if (sample instanceof GaugeSample gauge) {
                     out.bytes(name);
                     if (hasLabels) {
-                        out.ascii("{").bytes(labels).ascii("}");
+                        out.ascii("{");
+                        writeLabels(out, labelNames, escaped);
+                        out.ascii("}");
                     }
                     out.ascii(" ").number(gauge.value()).bytes(timestamp);
                 } else {
                     SummarySample point = (SummarySample) sample;
+                    labels.reset();
+                    writeLabels(labels, labelNames, escaped);
                     for (int q = 0; q < QUANTILE_LABELS.length; q++) {
                         out.bytes(name).ascii("{").bytes(labels);
                         if (hasLabels) {
@@ -206,13 +211,38 @@ final class TextExposition {
         }
     }
 
-    private static void writeLabels(Bytes out, byte[][] labelNames, int[] order, List<String> values) {
-        for (int i = 0; i < order.length; i++) {
+    /**
+     * The label values in the order of their names, escaped, each after its length in bytes (a
+     * varint: an escaped value of 128 code points fits in two bytes).
+     */
+    private static byte[] escapedValues(Bytes scratch, int[] order, List<String> values) {
+        Bytes all = new Bytes(64);
+        for (int position : order) {
+            scratch.reset();
+            scratch.escaped(values.get(position), true);
+            all.varint(scratch.size).bytes(scratch);
+        }
+        return all.toByteArray();
+    }
+
+    /** {@code name1="value1",name2="value2"} from the names and what {@link #escapedValues} made. */
+    private static void writeLabels(Bytes out, byte[][] labelNames, byte[] escaped) {
+        int at = 0;
+        for (int i = 0; i < labelNames.length; i++) {
             if (i > 0) {
                 out.ascii(",");
             }
             out.bytes(labelNames[i]);
-            out.escaped(values.get(order[i]), true);
+            int length = 0;
+            for (int shift = 0; ; shift += 7) {
+                byte b = escaped[at++];
+                length |= (b & 0x7f) << shift;
+                if (b >= 0) {
+                    break;
+                }
+            }
+            out.bytes(escaped, at, length);
+            at += length;
             out.ascii("\"");
         }
     }
@@ -274,9 +304,29 @@ final class TextExposition {
         }
 
         Bytes bytes(byte[] bytes) {
-            ensure(bytes.length);
-            System.arraycopy(bytes, 0, buffer, size, bytes.length);
-            size += bytes.length;
+            return bytes(bytes, 0, bytes.length);
+        }
+
+        Bytes bytes(byte[] bytes, int from, int length) {
+            ensure(length);
+            System.arraycopy(bytes, from, buffer, size, length);
+            size += length;
+            return this;
+        }
+
+        Bytes bytes(Bytes other) {
+            return bytes(other.buffer, 0, other.size);
+        }
+
+        /** A non-negative int in 7-bit groups, low first, the high bit set on all but the last. */
+        Bytes varint(int value) {
+            ensure(5);
+            int rest = value;
+            while (rest >= 0x80) {
+                buffer[size++] = (byte) (rest & 0x7f | 0x80);
+                rest >>>= 7;
+            }
+            buffer[size++] = (byte) rest;
             return this;
         }
 

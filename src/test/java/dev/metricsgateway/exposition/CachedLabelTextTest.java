@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The label text the writer keeps with a core series (so later scrapes skip escaping) is the
  * text client_java writes, on the first scrape and on the next, in both formats, for values
- * that need escaping and for values of a gauge and a summary sharing label values.
+ * that need escaping (up to 200 escaped bytes) and for values of a gauge and a summary sharing
+ * label values.
  */
 class CachedLabelTextTest {
 
@@ -35,7 +36,9 @@ class CachedLabelTextTest {
     void laterScrapesWriteTheSameLabelTextAsClientJava() {
         AggregationEngine engine = new AggregationEngine(
                 CatalogLoader.load(List.of(new CatalogSource("cache.yaml", CATALOG))), WindowSettings.defaults());
-        String[][] labels = {{"eu \"west\"", "a\\b"}, {"us\nnorth", "é€😀"}, {"plain", "x"}};
+        // the last pair: values whose escaped form needs more than one length byte (> 127 bytes)
+        String[][] labels = {{"eu \"west\"", "a\\b"}, {"us\nnorth", "é€😀"}, {"plain", "x"},
+                {"\"".repeat(100), "é".repeat(128)}};
         for (String[] pair : labels) {
             engine.apply(List.of(TestEvents.event(engine.schemas(), "upload", T0, Map.of("zone", pair[0], "bucket", pair[1], "size", 3.0))), T0);
         }
