@@ -7,7 +7,7 @@ package dev.metricsgateway.core;
  * {@code LabelValues} holding the same values and has its hash; it is never stored: a new series
  * gets {@link #freeze() a key of its own}. Confined to the thread of one run of inputs.
  *
- * <p>Works as the key argument of {@code ConcurrentHashMap.get} and {@code remove(key, value)},
+ * <p>Works as the key argument of {@code ConcurrentHashMap.get}, {@code containsKey} and {@code remove(key, value)},
  * which hash the argument and call its {@code equals} with the stored keys; never as a key to
  * insert.
  */

@@ -172,11 +172,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         if (Double.isNaN(inputValue)) {
             return;
         }
-        String[] values = probe.values();
-        for (int i = 0; i < labels.length; i++) {
-            values[i] = labels[i].valueOf(input);
-        }
-        probe.filled();
+        fill(probe, input);
         while (true) {
             // get first: the usual case, an existing series, found without allocating a key or a mapping function
             S state = series.get(probe);
@@ -225,19 +221,21 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     private void collectNewSeries(Event input, long eventTimeMillis, Set<LabelValues> newKeys) {
         if (!Double.isNaN(countedValue(input, eventTimeMillis))) {
-            LabelValues key = labelValuesOf(input);
-            if (!series.containsKey(key)) {
-                newKeys.add(key);
+            LabelProbe probe = new LabelProbe(labels.length);
+            fill(probe, input);
+            if (!series.containsKey(probe)) {
+                newKeys.add(probe.freeze());
             }
         }
     }
 
-    private LabelValues labelValuesOf(Event input) {
-        String[] values = new String[labels.length];
+    /** Fills {@code probe} with the label values of {@code input}. */
+    private void fill(LabelProbe probe, Event input) {
+        String[] values = probe.values();
         for (int i = 0; i < labels.length; i++) {
             values[i] = labels[i].valueOf(input);
         }
-        return new LabelValues(values);
+        probe.filled();
     }
 
     /**
