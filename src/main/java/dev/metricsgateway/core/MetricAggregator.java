@@ -253,7 +253,10 @@ abstract class MetricAggregator<S extends SeriesState> {
             S state = entry.getValue();
             SeriesSample sample = null;
             synchronized (state) {
-                if (nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
+                if (state.lastEventMillis == Long.MIN_VALUE) {
+                    // Created, but its writer has not taken the monitor yet: nothing to serve (as a
+                    // checkpoint leaves it out), and not idle either (the subtraction below would overflow).
+                } else if (nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
                     state.evicted = true;
                     series.remove(entry.getKey(), state);
                 } else {
