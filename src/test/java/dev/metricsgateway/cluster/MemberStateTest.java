@@ -1,6 +1,6 @@
 package dev.metricsgateway.cluster;
 
-import static dev.metricsgateway.cluster.ClusterEvents.assertSameSnapshots;
+import static dev.metricsgateway.testing.SnapshotAssertions.assertSameSnapshots;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,6 +1,6 @@
 package dev.metricsgateway.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.metricsgateway.testing.SnapshotAssertions.assertSameSnapshots;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.metricsgateway.catalog.CatalogLoader;
@@ -58,26 +58,4 @@ class MergeTest {
         return new AggregationEngine(CatalogLoader.loadDefault(), WindowSettings.defaults());
     }
 
-    /** Counts and quantiles exactly; sums of doubles up to rounding (addition order differs). */
-    private static void assertSameSnapshots(GatewaySnapshot actual, GatewaySnapshot expected) {
-        assertThat(actual.families()).hasSameSizeAs(expected.families());
-        for (int f = 0; f < expected.families().size(); f++) {
-            List<SeriesSample> want = expected.families().get(f).samples();
-            List<SeriesSample> got = actual.families().get(f).samples();
-            String metric = expected.families().get(f).spec().name();
-            assertThat(got).as(metric).hasSameSizeAs(want);
-            for (int s = 0; s < want.size(); s++) {
-                assertThat(got.get(s).labelValues()).as(metric).isEqualTo(want.get(s).labelValues());
-                if (want.get(s) instanceof GaugeSample gauge) {
-                    assertThat(((GaugeSample) got.get(s)).value()).as(metric).isCloseTo(gauge.value(), org.assertj.core.data.Percentage.withPercentage(1e-9));
-                } else {
-                    SummarySample summary = (SummarySample) want.get(s);
-                    SummarySample merged = (SummarySample) got.get(s);
-                    assertThat(merged.count()).as(metric).isEqualTo(summary.count());
-                    assertThat(merged.sum()).as(metric).isCloseTo(summary.sum(), org.assertj.core.data.Percentage.withPercentage(1e-9));
-                    assertThat(merged.quantileValues()).as(metric).containsExactly(summary.quantileValues());
-                }
-            }
-        }
-    }
 }
