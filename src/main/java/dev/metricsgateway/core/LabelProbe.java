@@ -1,11 +1,14 @@
 package dev.metricsgateway.core;
 
+import java.util.Arrays;
+
 /**
  * A reusable stand-in for a {@link LabelValues} key while looking a series up: filled with one
- * input's label values after another, so that finding an existing series allocates nothing (two
- * objects per input and metric were most of what applying a batch allocated). A probe equals the
- * {@code LabelValues} holding the same values and has its hash; it is never stored: a new series
- * gets {@link #freeze() a key of its own}. Confined to the thread of one run of inputs.
+ * input's label values after another, packed as a key packs them, so that finding an existing
+ * series allocates nothing (two objects per input and metric were most of what applying a batch
+ * allocated). A probe equals the {@code LabelValues} holding the same values and has its hash; it
+ * is never stored: a new series gets {@link #freeze() a key of its own}. Confined to the thread
+ * of one run of inputs.
  *
  * <p>Works as the key argument of {@code ConcurrentHashMap.get}, {@code containsKey} and {@code remove(key, value)},
  * which hash the argument and call its {@code equals} with the stored keys; never as a key to
@@ -13,31 +16,41 @@ package dev.metricsgateway.core;
  */
 final class LabelProbe {
 
-    private final String[] values;
+    private final int size;
+    private byte[] bytes = new byte[128];
+    private int length;
     private int hash;
 
     LabelProbe(int labels) {
-        this.values = new String[labels];
+        this.size = labels;
     }
 
-    /** The array to fill with the next input's values; call {@link #filled()} once it is. */
-    String[] values() {
-        return values;
+    /** Starts the next input's values: {@link #add} each, in the metric's label order, then {@link #filled()}. */
+    void clear() {
+        length = 0;
+    }
+
+    void add(String value) {
+        int room = PackedLabels.maxBytes(value);
+        if (length + room > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + room));
+        }
+        length = PackedLabels.append(bytes, length, value);
     }
 
     void filled() {
-        hash = LabelValues.hashOf(values);
+        hash = PackedLabels.hash(bytes, length);
     }
 
     /** An immutable key holding the values the probe holds now. */
     LabelValues freeze() {
-        return new LabelValues(values.clone());
+        return new LabelValues(Arrays.copyOf(bytes, length), size);
     }
 
     /** Only ever asked of a {@code LabelValues} (the map calls the argument's equals with its keys). */
     @Override
     public boolean equals(Object other) {
-        return other instanceof LabelValues key && key.holds(values, hash);
+        return other instanceof LabelValues key && key.holds(bytes, length, hash);
     }
 
     @Override

@@ -5,11 +5,13 @@ import java.util.List;
 
 /**
  * The label values of one series, in the metric's label order: the key of a series. Immutable;
- * the hash is computed once because every event looks its series up by it.
+ * the values are {@link PackedLabels packed} into one array and the hash is computed once,
+ * because every event looks its series up by them.
  */
 final class LabelValues {
 
-    private final String[] values;
+    private final byte[] packed;
+    private final int size;
     private final int hash;
     /**
      * The exposition's rendering of these values (see {@link SeriesLabels#rendering}), filled by
@@ -19,34 +21,19 @@ final class LabelValues {
     private volatile byte[] rendering;
 
     LabelValues(String[] values) {
-        this.values = values;
-        this.hash = hashOf(values);
+        this(PackedLabels.pack(values), values.length);
     }
 
-    /** The hash of a key holding {@code values}, as {@link LabelProbe} needs it too. */
-    static int hashOf(String[] values) {
-        return mix(Arrays.hashCode(values));
+    /** Takes ownership of {@code packed}, the packing of {@code size} values. */
+    LabelValues(byte[] packed, int size) {
+        this.packed = packed;
+        this.size = size;
+        this.hash = PackedLabels.hash(packed, packed.length);
     }
 
-    /** Whether this key holds {@code values}, whose {@link #hashOf hash} is {@code hash}. */
-    boolean holds(String[] values, int hash) {
-        return this.hash == hash && Arrays.equals(this.values, values);
-    }
-
-    /**
-     * Spreads the bits of the polynomial hash: label values that share a prefix and end alike
-     * ("fs-17", "service-17") make {@code Arrays.hashCode} collide in its low bits, which a
-     * {@code ConcurrentHashMap} turns into long bins (seen in profiles as TreeBin lookups).
-     * Murmur3's 32-bit finalizer.
-     */
-    private static int mix(int hash) {
-        int h = hash;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+    /** Whether this key holds the values packed in the first {@code length} bytes of {@code bytes}, whose hash is {@code hash}. */
+    boolean holds(byte[] bytes, int length, int hash) {
+        return this.hash == hash && Arrays.equals(packed, 0, packed.length, bytes, 0, length);
     }
 
     /** A read-only view, not a copy: the values never change. */
@@ -55,11 +42,15 @@ final class LabelValues {
     }
 
     int size() {
-        return values.length;
+        return size;
     }
 
     String value(int index) {
-        return values[index];
+        return PackedLabels.value(packed, index);
+    }
+
+    String[] values() {
+        return PackedLabels.values(packed, size);
     }
 
     byte[] rendering() {
@@ -71,8 +62,8 @@ final class LabelValues {
     }
 
     void writeTo(StateWriter out) {
-        out.writeVarLong(values.length);
-        for (String value : values) {
+        out.writeVarLong(size);
+        for (String value : values()) {
             out.writeString(value);
         }
     }
@@ -92,7 +83,7 @@ final class LabelValues {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof LabelValues that && hash == that.hash && Arrays.equals(values, that.values);
+        return other instanceof LabelValues that && holds(that.packed, that.packed.length, that.hash);
     }
 
     @Override
@@ -102,6 +93,6 @@ final class LabelValues {
 
     @Override
     public String toString() {
-        return Arrays.toString(values);
+        return Arrays.toString(values());
     }
 }

@@ -231,9 +231,9 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     /** Fills {@code probe} with the label values of {@code input}. */
     private void fill(LabelProbe probe, Event input) {
-        String[] values = probe.values();
-        for (int i = 0; i < labels.length; i++) {
-            values[i] = labels[i].valueOf(input);
+        probe.clear();
+        for (LabelSource label : labels) {
+            probe.add(label.valueOf(input));
         }
         probe.filled();
     }

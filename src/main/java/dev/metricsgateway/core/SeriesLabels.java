@@ -12,6 +12,11 @@ import java.util.RandomAccess;
 public final class SeriesLabels extends AbstractList<String> implements RandomAccess {
 
     private final LabelValues key;
+    /**
+     * The values, unpacked on first use: sorting a snapshot's new series reads them many times.
+     * Volatile: samples are rendered on other threads than the one that took them.
+     */
+    private volatile String[] values;
 
     SeriesLabels(LabelValues key) {
         this.key = key;
@@ -19,7 +24,12 @@ public final class SeriesLabels extends AbstractList<String> implements RandomAc
 
     @Override
     public String get(int index) {
-        return key.value(index);
+        String[] unpacked = values;
+        if (unpacked == null) {
+            unpacked = key.values();
+            values = unpacked;
+        }
+        return unpacked[index];
     }
 
     @Override
