@@ -121,6 +121,51 @@ final class HistogramBuckets {
         return insert(entries, size, -at - 1, (long) index << 48 | count);
     }
 
+    /**
+     * Adds one value to the bucket of each of the first {@code count} {@code indexes} (sorted,
+     * repeats allowed) to the {@code size} entries of {@code entries}; returns the array (a new
+     * one when it had to grow, without free room). One merge from the end: each entry moves at
+     * most once, where adding the values one by one searched and shifted for each.
+     */
+    static long[] addAll(long[] entries, int size, int[] indexes, int count) {
+        int added = 0;
+        for (int i = 0, j = 0; j < count; ) {
+            int index = indexes[j];
+            while (i < size && indexOfEntry(entries[i]) < index) {
+                i++;
+            }
+            if (i == size || indexOfEntry(entries[i]) != index) {
+                added++;
+            }
+            while (j < count && indexes[j] == index) {
+                j++;
+            }
+        }
+        long[] target = entries;
+        if (size + added > entries.length) {
+            target = new long[size + added];
+            System.arraycopy(entries, 0, target, 0, size);
+        }
+        int from = size - 1;
+        int to = size + added - 1;
+        for (int j = count - 1; j >= 0; ) {
+            int index = indexes[j];
+            long values = 0;
+            for (; j >= 0 && indexes[j] == index; j--) {
+                values++;
+            }
+            while (from >= 0 && indexOfEntry(target[from]) > index) {
+                target[to--] = target[from--];
+            }
+            if (from >= 0 && indexOfEntry(target[from]) == index) {
+                target[to--] = target[from--] + values;
+            } else {
+                target[to--] = (long) index << 48 | values;
+            }
+        }
+        return target;
+    }
+
     /** Inserts {@code entry} at {@code at} of the {@code size} entries; returns the array (a new one when it had to grow). */
     static long[] insert(long[] entries, int size, int at, long entry) {
         long[] target = entries;

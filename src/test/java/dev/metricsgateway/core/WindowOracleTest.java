@@ -147,16 +147,34 @@ class WindowOracleTest {
 
     @Test
     void histogramQuantilesAreHdrHistogramsForTheSameValues() throws CheckpointException {
-        int window = 30;
         for (int seed = 0; seed < 10; seed++) {
-            Random random = new Random(seed);
-            HistogramWindow histograms = new HistogramWindow(window);
-            List<long[]> recorded = new ArrayList<>(); // {second, recorded value}
-            long newest = Long.MIN_VALUE;
-            long lastRead = Long.MIN_VALUE;
-            long now = BASE;
-            for (int step = 0; step < 3_000; step++) {
-                now += random.nextInt(20) == 0 ? random.nextInt(2 * window) : random.nextInt(2);
+            histogramsMatchTheOracle(seed, 3_000, 1, 7);
+        }
+    }
+
+    /**
+     * Hundreds of values a second, more than wait unsorted for their second's histogram
+     * ({@link HistogramWindow#MAX_PENDING}), and reads, checkpoints and merges between them.
+     */
+    @Test
+    void busySecondsReadAsHdrHistogramsDoWhileTheirValuesWait() throws CheckpointException {
+        for (int seed = 0; seed < 4; seed++) {
+            histogramsMatchTheOracle(seed, 400, 700, 20);
+        }
+    }
+
+    private static void histogramsMatchTheOracle(int seed, int steps, int maxBurst, int readEvery) throws CheckpointException {
+        int window = 30;
+        Random random = new Random(seed);
+        HistogramWindow histograms = new HistogramWindow(window);
+        List<long[]> recorded = new ArrayList<>(); // {second, recorded value}
+        long newest = Long.MIN_VALUE;
+        long lastRead = Long.MIN_VALUE;
+        long now = BASE;
+        for (int step = 0; step < steps; step++) {
+            now += random.nextInt(20) == 0 ? random.nextInt(2 * window) : random.nextInt(2);
+            int burst = 1 + random.nextInt(maxBurst);
+            for (int b = 0; b < burst; b++) {
                 long second = now - (random.nextInt(4) == 0 ? random.nextInt(window + 3) : 0);
                 double value = random.nextInt(10) == 0 ? random.nextInt(3) : Math.pow(10, -7 + 10 * random.nextDouble());
                 histograms.record(second, value);
@@ -164,25 +182,34 @@ class WindowOracleTest {
                     newest = Math.max(newest, second);
                     recorded.add(new long[] {second, histograms.toRecorded(value)});
                 }
-                // reads move forward, as the scrape clock does: a read drops the seconds that left its window
-                long readAt = Math.max(lastRead, newest + (random.nextBoolean() ? 0 : random.nextInt(window + 2)));
-                if (step % 7 == 0) {
-                    lastRead = readAt;
-                    assertThat(histograms.quantiles(readAt)).as("seed %d step %d", seed, step)
-                            .containsExactly(hdrQuantiles(histograms, recorded, readAt, window));
-                }
             }
-            long readAt = Math.max(lastRead, newest);
-            double[] before = histograms.quantiles(readAt);
-            HistogramWindow restored = new HistogramWindow(window);
-            roundTrip(histograms::writeBuckets, restored::readBuckets);
-            assertThat(restored.quantiles(readAt)).containsExactly(before);
-            HistogramWindow merged = new HistogramWindow(window);
-            merged.mergeBuckets(histograms);
-            merged.mergeBuckets(histograms);
-            assertThat(merged.quantiles(readAt)).containsExactly(before); // doubling every count moves no quantile
-            assertThat(merged.runningBuckets()).isEqualTo(histograms.runningBuckets());
+            // reads move forward, as the scrape clock does: a read drops the seconds that left its window
+            long readAt = Math.max(lastRead, newest + (random.nextBoolean() ? 0 : random.nextInt(window + 2)));
+            if (step % readEvery == 0) {
+                lastRead = readAt;
+                assertThat(histograms.quantiles(readAt)).as("seed %d step %d", seed, step)
+                        .containsExactly(hdrQuantiles(histograms, recorded, readAt, window));
+            } else if (step % readEvery == readEvery / 2 && maxBurst > 1) {
+                // a checkpoint or a merge of a window with values waiting, then more values into both
+                HistogramWindow copy = new HistogramWindow(window);
+                if (random.nextBoolean()) {
+                    roundTrip(histograms::writeBuckets, copy::readBuckets);
+                } else {
+                    copy.mergeBuckets(histograms);
+                }
+                histograms = copy;
+            }
         }
+        long readAt = Math.max(lastRead, newest);
+        double[] before = histograms.quantiles(readAt);
+        HistogramWindow restored = new HistogramWindow(window);
+        roundTrip(histograms::writeBuckets, restored::readBuckets);
+        assertThat(restored.quantiles(readAt)).containsExactly(before);
+        HistogramWindow merged = new HistogramWindow(window);
+        merged.mergeBuckets(histograms);
+        merged.mergeBuckets(histograms);
+        assertThat(merged.quantiles(readAt)).containsExactly(before); // doubling every count moves no quantile
+        assertThat(merged.runningBuckets()).isEqualTo(histograms.runningBuckets());
     }
 
     @Test
