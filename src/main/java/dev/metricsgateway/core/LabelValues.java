@@ -4,11 +4,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The label values of one series, in the metric's label order: the key of a series. Immutable;
+ * The label values of one series, in the metric's label order: the key of a series (the series'
+ * {@link SeriesState} is one too, holding the same values). Immutable;
  * the values are {@link PackedLabels packed} into one array and the hash is computed once,
  * because every event looks its series up by them.
  */
-final class LabelValues {
+class LabelValues {
 
     private final byte[] packed;
     private final int size;
@@ -22,6 +23,13 @@ final class LabelValues {
 
     LabelValues(String[] values) {
         this(PackedLabels.pack(values), values.length);
+    }
+
+    /** The same values as {@code key}, for a {@link SeriesState}, which is its series' key. */
+    LabelValues(LabelValues key) {
+        this.packed = key.packed;
+        this.size = key.size;
+        this.hash = key.hash;
     }
 
     /** Takes ownership of {@code packed}, the packing of {@code size} values. */
@@ -81,13 +89,14 @@ final class LabelValues {
         return new LabelValues(values);
     }
 
+    /** Equal to any key of the same values, states included; final: states must not change it. */
     @Override
-    public boolean equals(Object other) {
+    public final boolean equals(Object other) {
         return other instanceof LabelValues that && holds(that.packed, that.packed.length, that.hash);
     }
 
     @Override
-    public int hashCode() {
+    public final int hashCode() {
         return hash;
     }
 

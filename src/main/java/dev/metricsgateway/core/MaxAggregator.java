@@ -10,7 +10,8 @@ final class MaxAggregator extends MetricAggregator<MaxAggregator.State> {
     static final class State extends SeriesState {
         final MaxWindow maxima;
 
-        State(int windowSeconds) {
+        State(LabelValues key, int windowSeconds) {
+            super(key);
             maxima = new MaxWindow(windowSeconds);
         }
     }
@@ -20,8 +21,8 @@ final class MaxAggregator extends MetricAggregator<MaxAggregator.State> {
     }
 
     @Override
-    State newState() {
-        return new State(settings.windowSeconds());
+    State newState(LabelValues key) {
+        return new State(key, settings.windowSeconds());
     }
 
     @Override

@@ -20,6 +20,10 @@ final class MaxOfLatestAggregator extends MetricAggregator<MaxOfLatestAggregator
 
     static final class State extends SeriesState {
         final Map<String, InstanceSample> latestByInstance = new HashMap<>();
+
+        State(LabelValues key) {
+            super(key);
+        }
     }
 
     private final int instanceSlot;
@@ -30,8 +34,8 @@ final class MaxOfLatestAggregator extends MetricAggregator<MaxOfLatestAggregator
     }
 
     @Override
-    State newState() {
-        return new State();
+    State newState(LabelValues key) {
+        return new State(key);
     }
 
     @Override

@@ -15,7 +15,8 @@ final class MeanAggregator extends MetricAggregator<MeanAggregator.State> {
     static final class State extends SeriesState {
         final MeanWindow means;
 
-        State(int windowSeconds) {
+        State(LabelValues key, int windowSeconds) {
+            super(key);
             means = new MeanWindow(windowSeconds);
         }
     }
@@ -28,8 +29,8 @@ final class MeanAggregator extends MetricAggregator<MeanAggregator.State> {
     }
 
     @Override
-    State newState() {
-        return new State(settings.windowSeconds());
+    State newState(LabelValues key) {
+        return new State(key, settings.windowSeconds());
     }
 
     @Override

@@ -34,6 +34,7 @@ abstract class MetricAggregator<S extends SeriesState> {
     private final LabelSource[] labels;
     private final int whereSlot;
     private final ValueSource value;
+    /** Each series' state under itself as the key (see {@link SeriesState}); looked up by any key of its values. */
     private final Map<LabelValues, S> series = new ConcurrentHashMap<>();
     /**
      * When set (a cluster member's engine), an input never restarts a series idle past its TTL:
@@ -77,8 +78,8 @@ abstract class MetricAggregator<S extends SeriesState> {
         };
     }
 
-    /** A fresh state for a new series. */
-    abstract S newState();
+    /** A fresh state for the new series of {@code key}. */
+    abstract S newState(LabelValues key);
 
     /**
      * Adds one input to {@code state}, under its monitor.
@@ -177,14 +178,14 @@ abstract class MetricAggregator<S extends SeriesState> {
             // get first: the usual case, an existing series, found without allocating a key or a mapping function
             S state = series.get(probe);
             if (state == null) {
-                state = series.computeIfAbsent(probe.freeze(), k -> newState());
+                state = insert(probe.freeze());
             }
             synchronized (state) {
                 if (!state.evicted && !keepIdleSeries && state.lastEventMillis != Long.MIN_VALUE
                         && nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
                     // Expired while nobody took a snapshot: the series disappeared, so this input starts a new one.
                     state.evicted = true;
-                    series.remove(probe, state);
+                    remove(state);
                 }
                 if (!state.evicted) {
                     record(state, second, inputValue, input, eventTimeMillis);
@@ -229,6 +230,21 @@ abstract class MetricAggregator<S extends SeriesState> {
         }
     }
 
+    /** The series of {@code key}: a new one unless another thread just made it. A state is its own key. */
+    private S insert(LabelValues key) {
+        S fresh = newState(key);
+        S made = series.putIfAbsent(fresh, fresh);
+        return made == null ? fresh : made;
+    }
+
+    /**
+     * Removes {@code state} if the map still holds this very state: {@code remove(key, value)}
+     * compares by {@code equals}, under which a newer state of the same series is equal.
+     */
+    private void remove(S state) {
+        series.computeIfPresent(state, (key, held) -> held == state ? null : held);
+    }
+
     /** Fills {@code probe} with the label values of {@code input}. */
     private void fill(LabelProbe probe, Event input) {
         probe.clear();
@@ -258,9 +274,9 @@ abstract class MetricAggregator<S extends SeriesState> {
                     // checkpoint leaves it out), and not idle either (the subtraction below would overflow).
                 } else if (nowMillis - state.lastEventMillis >= settings.seriesTtlMillis()) {
                     state.evicted = true;
-                    series.remove(entry.getKey(), state);
+                    remove(state);
                 } else {
-                    sample = sample(state, entry.getKey().asList(), nowMillis);
+                    sample = sample(state, state.asList(), nowMillis);
                 }
             }
             if (sample != null) {
@@ -353,7 +369,7 @@ abstract class MetricAggregator<S extends SeriesState> {
             synchronized (state) {
                 if (!state.evicted && Math.max(state.lastEventMillis, knownLastMillis) <= cutoffMillis) {
                     state.evicted = true;
-                    series.remove(entry.getKey(), state);
+                    remove(state);
                     evicted++;
                 }
             }
@@ -399,7 +415,10 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     private void mergeSeries(LabelValues key, S theirs) {
         while (true) {
-            S ours = series.computeIfAbsent(key, k -> newState());
+            S ours = series.get(key);
+            if (ours == null) {
+                ours = insert(key);
+            }
             synchronized (ours) {
                 if (ours.evicted) {
                     continue;
@@ -484,7 +503,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         StateReader in = new StateReader(frame);
         LabelValues key = LabelValues.read(in, labels.length);
         long lastEventMillis = in.readTimeMillis("last event time");
-        S state = newState();
+        S state = newState(key);
         readState(state, in, baseSecond);
         in.expectEnd();
         if (series.containsKey(key)) {
@@ -494,7 +513,7 @@ abstract class MetricAggregator<S extends SeriesState> {
             return false;
         }
         state.lastEventMillis = lastEventMillis;
-        series.put(key, state);
+        series.put(state, state);
         return true;
     }
 }

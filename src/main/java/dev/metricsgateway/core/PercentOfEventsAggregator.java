@@ -18,7 +18,8 @@ final class PercentOfEventsAggregator extends MetricAggregator<PercentOfEventsAg
     static final class State extends SeriesState {
         final SumWindow matching;
 
-        State(int windowSeconds) {
+        State(LabelValues key, int windowSeconds) {
+            super(key);
             matching = new SumWindow(windowSeconds);
         }
     }
@@ -38,8 +39,8 @@ final class PercentOfEventsAggregator extends MetricAggregator<PercentOfEventsAg
     }
 
     @Override
-    State newState() {
-        return new State(settings.windowSeconds());
+    State newState(LabelValues key) {
+        return new State(key, settings.windowSeconds());
     }
 
     @Override

@@ -10,7 +10,8 @@ final class RateAggregator extends MetricAggregator<RateAggregator.State> {
     static final class State extends SeriesState {
         final SumWindow sums;
 
-        State(int windowSeconds) {
+        State(LabelValues key, int windowSeconds) {
+            super(key);
             sums = new SumWindow(windowSeconds);
         }
     }
@@ -20,8 +21,8 @@ final class RateAggregator extends MetricAggregator<RateAggregator.State> {
     }
 
     @Override
-    State newState() {
-        return new State(settings.windowSeconds());
+    State newState(LabelValues key) {
+        return new State(key, settings.windowSeconds());
     }
 
     @Override

@@ -3,8 +3,13 @@ package dev.metricsgateway.core;
 /**
  * Base of every per-series state: when the series last saw an event, and whether it has been
  * evicted. Guarded by its own monitor (see {@link MetricAggregator}).
+ *
+ * <p>A state is also its series' key: it holds the label values and equals any key of the same
+ * values, so a lookup that finds a series in the map reads one object where a separate key cost
+ * one more cache miss per input. Being equal by label values, two states of one series (one
+ * evicted, one new) are equal: remove a state from the map by identity, never by {@code equals}.
  */
-abstract class SeriesState {
+abstract class SeriesState extends LabelValues {
 
     /** Latest event time recorded, capped at the arrival time; drives the series TTL. */
     long lastEventMillis = Long.MIN_VALUE;
@@ -16,4 +21,8 @@ abstract class SeriesState {
      * so only trusted when the aggregator's last order holds this very state at that position.
      */
     int snapshotRank = -1;
+
+    SeriesState(LabelValues key) {
+        super(key);
+    }
 }

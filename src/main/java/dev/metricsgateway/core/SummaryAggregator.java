@@ -16,7 +16,8 @@ final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> 
         long count;
         double sum;
 
-        State(int windowSeconds, double recordedPerUnit) {
+        State(LabelValues key, int windowSeconds, double recordedPerUnit) {
+            super(key);
             window = new HistogramWindow(windowSeconds, recordedPerUnit);
         }
     }
@@ -30,8 +31,8 @@ final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> 
     }
 
     @Override
-    State newState() {
-        return new State(settings.windowSeconds(), recordedPerUnit);
+    State newState(LabelValues key) {
+        return new State(key, settings.windowSeconds(), recordedPerUnit);
     }
 
     @Override
