@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -82,12 +81,12 @@ final class GatewayRouter {
                 .handler(IngestHandler.requireEventContentType(services.metrics()))
                 .handler(admitIngest(vertx, services));
         router.post(EVENTS_PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes()))
+                .handler(new IngestBodyHandler(services.config().maxBodyBytes()))
                 .handler(new IngestHandler(services.decoder(), services.engine(), services.idempotency(), services.metrics(),
                         services.clock(), services.config().maxDecompressedBytes(), services.cluster()))
-                // Vert.x Web's BodyHandler fails a request whose body stream breaks (malformed chunk
-                // framing, the client closing mid-body) with status 200, which the router would send
-                // as "200 OK": an ingest request must be answered 202 or 4xx.
+                // The body reader fails a request whose body stream breaks (the client closing
+                // mid-body), as Vert.x Web's BodyHandler does, with status 200, which the router would
+                // send as "200 OK": an ingest request must be answered 202 or 4xx.
                 .failureHandler(ctx -> {
                     if (ctx.statusCode() >= 400) {
                         ctx.next();
@@ -127,7 +126,7 @@ final class GatewayRouter {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close").endHandler(sent -> ctx.request().connection().close());
             ErrorResponses.send(ctx, 408, "request not completed within " + services.config().requestTimeoutSeconds() + " s");
         });
-        // 417: BodyHandler refuses an Expect header other than 100-continue.
+        // 417: the ingest body reader refuses an Expect header other than 100-continue.
         for (int status : new int[] {400, 404, 415, 417, 500}) {
             router.errorHandler(status, ErrorResponses::handleFailure);
         }
