@@ -63,8 +63,11 @@ final class MaxWindow {
         System.arraycopy(maxima, from, newMaxima, head + 1, tail);
         newSeconds[head] = second;
         newMaxima[head] = value;
-        seconds = newSeconds;
-        maxima = newMaxima;
+        if (newSeconds != seconds) {
+            // reference stores only when the arrays grew: G1's write barrier on each one costs (see SumWindow.add)
+            seconds = newSeconds;
+            maxima = newMaxima;
+        }
         start = 0;
         end = head + 1 + tail;
     }

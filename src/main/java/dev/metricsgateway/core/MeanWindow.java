@@ -14,16 +14,17 @@ final class MeanWindow extends SecondRing {
 
     /** Exact seconds; null once the window holds doubles. */
     private ExactMeanSeconds exact;
-    private PackedColumn weightedSums;
-    private PackedColumn weights;
+    /** {@link PackedColumn}s (the arrays themselves); null while the seconds are exact. */
+    private Object weightedSums;
+    private Object weights;
 
     MeanWindow(int windowSeconds) {
         super(windowSeconds);
         if (windowSeconds <= ExactMeanSeconds.MAX_WINDOW) {
             exact = new ExactMeanSeconds();
         } else {
-            weightedSums = new PackedColumn(1);
-            weights = new PackedColumn(1);
+            weightedSums = PackedColumn.create(1);
+            weights = PackedColumn.create(1);
         }
     }
 
@@ -68,8 +69,15 @@ final class MeanWindow extends SecondRing {
         }
         int slot = slotForWrite(second);
         if (slot >= 0) {
-            weightedSums.add(slot, weightedSum);
-            weights.add(slot, weight);
+            // reference stores only when a column widened (G1's write barrier, see SumWindow.add)
+            Object sums = PackedColumn.add(weightedSums, slot, weightedSum);
+            if (sums != weightedSums) {
+                weightedSums = sums;
+            }
+            Object weightColumn = PackedColumn.add(weights, slot, weight);
+            if (weightColumn != weights) {
+                weights = weightColumn;
+            }
         }
     }
 
@@ -77,8 +85,8 @@ final class MeanWindow extends SecondRing {
     private void toDoubles() {
         ExactMeanSeconds seconds = exact;
         exact = null;
-        weightedSums = new PackedColumn(Math.max(1, capacity()));
-        weights = new PackedColumn(Math.max(1, capacity()));
+        weightedSums = PackedColumn.create(Math.max(1, capacity()));
+        weights = PackedColumn.create(Math.max(1, capacity()));
         if (isEmpty()) {
             return;
         }
@@ -86,8 +94,8 @@ final class MeanWindow extends SecondRing {
         long[][] columns = seconds.decode();
         for (int i = 0; i < columns[0].length; i++) {
             int position = position(seconds.first() + i);
-            weightedSums.set(position, seconds.value(columns[0][i]));
-            weights.set(position, columns[1][i]);
+            weightedSums = PackedColumn.set(weightedSums, position, seconds.value(columns[0][i]));
+            weights = PackedColumn.set(weights, position, columns[1][i]);
         }
     }
 
@@ -108,15 +116,15 @@ final class MeanWindow extends SecondRing {
         }
         int start = position(from);
         int count = (int) (to - from + 1);
-        double weight = weights.sum(start, count);
-        return weight == 0 ? Double.NaN : weightedSums.sum(start, count) / weight;
+        double weight = PackedColumn.sum(weights, start, count);
+        return weight == 0 ? Double.NaN : PackedColumn.sum(weightedSums, start, count) / weight;
     }
 
     @Override
     void allocate(int capacity) {
         if (exact == null) {
-            weightedSums = weightedSums.emptyCopy(capacity);
-            weights = weights.emptyCopy(capacity);
+            weightedSums = PackedColumn.emptyCopy(weightedSums, capacity);
+            weights = PackedColumn.emptyCopy(weights, capacity);
         }
     }
 
@@ -132,8 +140,8 @@ final class MeanWindow extends SecondRing {
     void clearSlot(int position) {
         // the exact seconds follow the span when next used (ExactMeanSeconds.cover)
         if (exact == null) {
-            weightedSums.clear(position);
-            weights.clear(position);
+            PackedColumn.clear(weightedSums, position);
+            PackedColumn.clear(weights, position);
         }
     }
 
@@ -154,8 +162,10 @@ final class MeanWindow extends SecondRing {
         }
         for (long second = oldest(); second <= newest(); second++) {
             int position = position(second);
-            if (weightedSums.get(position) != 0 || weights.get(position) != 0) {
-                bucket.accept(second, weightedSums.get(position), weights.get(position));
+            double weightedSum = PackedColumn.get(weightedSums, position);
+            double weight = PackedColumn.get(weights, position);
+            if (weightedSum != 0 || weight != 0) {
+                bucket.accept(second, weightedSum, weight);
             }
         }
     }
@@ -171,7 +181,8 @@ final class MeanWindow extends SecondRing {
 
     /** Bytes of per-second storage (array headers excluded), for tests and the memory benchmark's explanations. */
     int storedBytes() {
-        return exact != null ? exact.storedBytes() : weightedSums.length() * (weightedSums.bytesPerValue() + weights.bytesPerValue());
+        return exact != null ? exact.storedBytes() : PackedColumn.length(weightedSums)
+                * (PackedColumn.bytesPerValue(weightedSums) + PackedColumn.bytesPerValue(weights));
     }
 
     /** Adds every second of {@code other} into this window, as if its events had been added here. */

@@ -8,7 +8,8 @@ package dev.metricsgateway.core;
  */
 final class SumWindow extends SecondRing {
 
-    private PackedColumn sums;
+    /** A {@link PackedColumn}: the array itself. */
+    private Object sums;
 
     SumWindow(int windowSeconds) {
         super(windowSeconds);
@@ -17,7 +18,12 @@ final class SumWindow extends SecondRing {
     void add(long second, double value) {
         int slot = slotForWrite(second);
         if (slot >= 0) {
-            sums.add(slot, value);
+            Object column = PackedColumn.add(sums, slot, value);
+            if (column != sums) {
+                // Only when it widened: a reference store on every add runs G1's write barrier,
+                // which cost more than the column object this field replaced (A/B, 7-13 %).
+                sums = column;
+            }
         }
     }
 
@@ -28,12 +34,12 @@ final class SumWindow extends SecondRing {
         }
         long from = Math.max(oldest(), nowSecond - window() + 1);
         long to = Math.min(newest(), nowSecond);
-        return from > to ? 0 : sums.sum(position(from), (int) (to - from + 1));
+        return from > to ? 0 : PackedColumn.sum(sums, position(from), (int) (to - from + 1));
     }
 
     @Override
     void allocate(int capacity) {
-        sums = sums == null ? new PackedColumn(capacity) : sums.emptyCopy(capacity);
+        sums = sums == null ? PackedColumn.create(capacity) : PackedColumn.emptyCopy(sums, capacity);
     }
 
     @Override
@@ -43,14 +49,14 @@ final class SumWindow extends SecondRing {
 
     @Override
     void clearSlot(int position) {
-        sums.clear(position);
+        PackedColumn.clear(sums, position);
     }
 
     /** Adds every second of {@code other} into this window, as if its events had been added here. */
     void mergeBuckets(SumWindow other) {
         WindowColumns.requireSameWindow(this, other);
         for (long second = other.isEmpty() ? 0 : other.oldest(); !other.isEmpty() && second <= other.newest(); second++) {
-            double value = other.sums.get(other.position(second));
+            double value = PackedColumn.get(other.sums, other.position(second));
             if (value != 0) {
                 add(second, value);
             }
@@ -64,13 +70,13 @@ final class SumWindow extends SecondRing {
     void writeBuckets(StateWriter out, long baseSecond) {
         int buckets = 0;
         for (long second = isEmpty() ? 0 : oldest(); !isEmpty() && second <= newest(); second++) {
-            if (sums.get(position(second)) != 0) {
+            if (PackedColumn.get(sums, position(second)) != 0) {
                 buckets++;
             }
         }
         out.writeVarLong(buckets);
         for (long second = isEmpty() ? 0 : oldest(); !isEmpty() && second <= newest(); second++) {
-            double value = sums.get(position(second));
+            double value = PackedColumn.get(sums, position(second));
             if (value != 0) {
                 out.writeSignedVarLong(second - baseSecond);
                 out.writeDouble(value);

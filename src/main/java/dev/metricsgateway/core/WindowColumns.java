@@ -7,10 +7,12 @@ final class WindowColumns {
     }
 
     /** {@code column}'s values of seconds {@code from..to} moved into a column of {@code newCapacity} positions. */
-    static PackedColumn relayout(PackedColumn column, int oldCapacity, int newCapacity, long from, long to) {
-        PackedColumn moved = column.emptyCopy(newCapacity);
+    static Object relayout(Object column, int oldCapacity, int newCapacity, long from, long to) {
+        Object moved = PackedColumn.emptyCopy(column, newCapacity);
         for (long second = from; second <= to; second++) {
-            moved.set((int) Math.floorMod(second, (long) newCapacity), column.get((int) Math.floorMod(second, (long) oldCapacity)));
+            // same width: no value widens it
+            moved = PackedColumn.set(moved, (int) Math.floorMod(second, (long) newCapacity),
+                    PackedColumn.get(column, (int) Math.floorMod(second, (long) oldCapacity)));
         }
         return moved;
     }

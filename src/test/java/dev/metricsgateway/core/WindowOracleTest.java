@@ -247,19 +247,22 @@ class WindowOracleTest {
 
     @Test
     void wholeNumbersTakeTheNarrowestWidthAndReadBackExactly() {
-        PackedColumn column = new PackedColumn(4);
-        column.set(0, 127);
-        assertThat(column.bytesPerValue()).isEqualTo(1);
-        column.add(0, 1);
-        assertThat(column.bytesPerValue()).isEqualTo(2);
-        column.set(1, -40_000);
-        assertThat(column.bytesPerValue()).isEqualTo(4);
-        column.set(2, -0.0);
-        assertThat(column.bytesPerValue()).isEqualTo(8);
-        assertThat(Double.doubleToRawLongBits(column.get(2))).isEqualTo(Double.doubleToRawLongBits(-0.0));
-        assertThat(column.get(0)).isEqualTo(128.0);
-        assertThat(column.get(1)).isEqualTo(-40_000.0);
-        assertThat(column.sum(3, 3)).isEqualTo(128.0 - 40_000.0);
+        Object column = PackedColumn.create(4);
+        Object same = PackedColumn.set(column, 0, 127);
+        assertThat(same).isSameAs(column); // fits: written in place
+        assertThat(PackedColumn.bytesPerValue(column)).isEqualTo(1);
+        column = PackedColumn.add(column, 0, 1);
+        assertThat(PackedColumn.bytesPerValue(column)).isEqualTo(2);
+        column = PackedColumn.set(column, 1, -40_000);
+        assertThat(PackedColumn.bytesPerValue(column)).isEqualTo(4);
+        column = PackedColumn.set(column, 2, -0.0);
+        assertThat(PackedColumn.bytesPerValue(column)).isEqualTo(8);
+        assertThat(Double.doubleToRawLongBits(PackedColumn.get(column, 2))).isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(PackedColumn.get(column, 0)).isEqualTo(128.0);
+        assertThat(PackedColumn.get(column, 1)).isEqualTo(-40_000.0);
+        assertThat(PackedColumn.sum(column, 3, 3)).isEqualTo(128.0 - 40_000.0);
+        assertThat(PackedColumn.length(PackedColumn.emptyCopy(column, 7))).isEqualTo(7);
+        assertThat(PackedColumn.bytesPerValue(PackedColumn.emptyCopy(column, 7))).isEqualTo(8); // a column only widens
     }
 
     private static double[] hdrQuantiles(HistogramWindow window, List<long[]> recorded, long nowSecond, int length) {
