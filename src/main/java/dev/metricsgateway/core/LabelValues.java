@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * The label values of one series, in the metric's label order: the key of a series (the series'
- * {@link SeriesState} is one too, holding the same values). Immutable;
- * the values are {@link PackedLabels packed} into one array and the hash is computed once,
- * because every event looks its series up by them.
+ * {@link SeriesState} is one too, holding the same values). Immutable; the values are
+ * {@link PackedLabels packed} into one array and the hash is computed once, because every event
+ * looks its series up by them.
  */
 class LabelValues {
 
@@ -51,10 +51,6 @@ class LabelValues {
 
     int size() {
         return size;
-    }
-
-    String value(int index) {
-        return PackedLabels.value(packed, index);
     }
 
     String[] values() {

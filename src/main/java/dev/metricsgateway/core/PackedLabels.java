@@ -142,19 +142,6 @@ final class PackedLabels {
         return (int) h;
     }
 
-    /** The value at {@code index} of {@code packed}. */
-    static String value(byte[] packed, int index) {
-        int at = 0;
-        for (int i = 0; ; i++) {
-            int length = readVarint(packed, at);
-            at += varintSize(length);
-            if (i == index) {
-                return decode(packed, at, length);
-            }
-            at += length;
-        }
-    }
-
     /** Every value of {@code packed}, which holds {@code count}. */
     static String[] values(byte[] packed, int count) {
         String[] values = new String[count];
