@@ -27,6 +27,13 @@ class LoopLagTest {
     }
 
     /** The loop is busy {@code lateMillis} past the tick's due time while {@code requests} arrive, then ticks. */
+    /** The run of congested ticks after which the loop sheds. */
+    private void congestedRun(LoopLag lag) {
+        for (int i = 0; i < TICKS; i++) {
+            lateTick(lag, 300, 100);
+        }
+    }
+
     private void lateTick(LoopLag lag, long lateMillis, int requests) {
         for (int i = 0; i < requests; i++) {
             lag.requestArrived();
@@ -82,9 +89,7 @@ class LoopLagTest {
     @Test
     void sheddingLastsTheHoldTimeAfterTheLastCongestedTickThenStops() {
         LoopLag lag = lag();
-        for (int i = 0; i < TICKS; i++) {
-            lateTick(lag, 300, 100);
-        }
+        congestedRun(lag);
         // Shedding drains the loop: ticks on time again, while the hold after the last congested tick lasts.
         for (int i = 0; i < 4; i++) {
             lateTick(lag, 0, 100);
@@ -97,9 +102,7 @@ class LoopLagTest {
     @Test
     void withinTheReentryTimeOneCongestedTickShedsAgainAfterItANewRunIsNeeded() {
         LoopLag lag = lag();
-        for (int i = 0; i < TICKS; i++) {
-            lateTick(lag, 300, 100);
-        }
+        congestedRun(lag);
         for (int i = 0; i < 5; i++) {
             lateTick(lag, 0, 100); // the hold drains the loop
         }
