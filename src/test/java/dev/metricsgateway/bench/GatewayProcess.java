@@ -30,9 +30,15 @@ import java.util.regex.Pattern;
  *
  * <p>Options read: {@code --jar} (default: system property {@code gateway.jar}, else
  * {@code target/metrics-gateway.jar}), {@code --gateway-jvm} (JVM options of the started gateway,
- * default {@code -Xmx4g}).
+ * default {@code -Xmx4g}), which come after {@link #DEPLOYED_JVM_OPTIONS} and so can override them.
  */
 final class GatewayProcess implements AutoCloseable {
+
+    /**
+     * The JVM options the gateway ships with (deploy/Dockerfile, deploy/metrics-gateway.service, the
+     * README's "JVM options"): a started gateway is measured as deployed. Keep the three in step.
+     */
+    static final String DEPLOYED_JVM_OPTIONS = "-XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=1";
 
     private static final Pattern LISTENING = Pattern.compile("metrics-gateway listening on (http://\\S+:(\\d+))");
     private static final Pattern SERIES = Pattern.compile("(?m)^metrics_gateway_series\\{[^}]*} ([0-9.eE+]+)");
@@ -74,7 +80,7 @@ final class GatewayProcess implements AutoCloseable {
             Path dataDir = Files.createTempDirectory("bench-gateway-");
             List<String> command = new ArrayList<>();
             command.add(ProcessHandle.current().info().command().orElse("java"));
-            for (String option : jvmOptions.strip().split("\\s+")) {
+            for (String option : (DEPLOYED_JVM_OPTIONS + " " + jvmOptions).strip().split("\\s+")) {
                 if (!option.isEmpty()) {
                     command.add(option);
                 }
