@@ -34,7 +34,7 @@ public final class JmhMain {
         Args args = new Args(argv);
         if (args.flag("help")) {
             out.println("jmh [--quick | --smoke] [--include REGEX] [--live-series 1000,10000,100000,1000000] [--snapshot-series 100000] [--snapshot-shapes gauges,fleet]"
-                    + " [--fork-jvm -Xmx8g]");
+                    + " [--fork-jvm -Xmx8g (after the deployed options, see GatewayProcess)]");
             return 0;
         }
         boolean smoke = args.flag("smoke");
@@ -47,7 +47,8 @@ public final class JmhMain {
                 .param("series", snapshotSeries.split(","))
                 .param("shape", args.string("snapshot-shapes", smoke ? "gauges" : "gauges,fleet").split(","))
                 .shouldFailOnError(true)
-                .jvmArgsAppend(args.string("fork-jvm", "-Xmx8g").split("\\s+"));
+                // the forks run with the gateway's deployed JVM options, as the HTTP benchmarks' gateways do
+                .jvmArgsAppend((GatewayProcess.DEPLOYED_JVM_OPTIONS + " " + args.string("fork-jvm", "-Xmx8g")).strip().split("\\s+"));
         if (smoke) {
             options.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(100));
         } else if (quick) {
