@@ -36,6 +36,8 @@ abstract class MetricAggregator<S extends SeriesState> {
     private final ValueSource value;
     /** Each series' state under itself as the key (see {@link SeriesState}); looked up by any key of its values. */
     private final Map<LabelValues, S> series = new ConcurrentHashMap<>();
+    /** Each thread's run of inputs waiting for their lookups (see {@link #recordRun}): allocated once, not per batch. */
+    private final ThreadLocal<InputRun> inputRuns;
     /**
      * When set (a cluster member's engine), an input never restarts a series idle past its TTL:
      * the series may be busy on other members, so only {@link #evictIdle} ends it.
@@ -62,6 +64,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         this.labels = spec.labels().stream().map(label -> new LabelSource(label, inputSchema)).toArray(LabelSource[]::new);
         this.whereSlot = spec.where() == null ? -1 : inputSchema.slot(spec.where().field());
         this.value = ValueSource.of(spec, inputSchema);
+        this.inputRuns = ThreadLocal.withInitial(() -> new InputRun(labels.length));
         int[] byName = java.util.stream.IntStream.range(0, labels.length).boxed()
                 .sorted(Comparator.comparing(i -> spec.labels().get(i).name()))
                 .mapToInt(Integer::intValue).toArray();
@@ -137,7 +140,15 @@ abstract class MetricAggregator<S extends SeriesState> {
      * the cache line of that series travel between the cores for each event.
      */
     final void recordAll(List<Event> events, long nowMillis) {
-        LabelProbe probe = new LabelProbe(labels.length);
+        InputRun run = inputRuns.get();
+        try {
+            recordAll(events, nowMillis, run);
+        } finally {
+            run.clear(); // if a record failed, its run must not leak into the next batch
+        }
+    }
+
+    private void recordAll(List<Event> events, long nowMillis, InputRun run) {
         long unfilteredSecond = Long.MIN_VALUE;
         int unfiltered = 0;
         for (int e = 0; e < events.size(); e++) {
@@ -153,32 +164,66 @@ abstract class MetricAggregator<S extends SeriesState> {
             }
             if (forEachSlot < 0) {
                 unfiltered++;
-                recordInput(event, event.timeMillis(), placedMillis, nowMillis, second, probe);
+                addInput(run, event, event.timeMillis(), placedMillis, second, nowMillis);
             } else {
                 Event[] items = event.items(forEachSlot);
                 unfiltered += items.length;
                 for (Event item : items) {
-                    recordInput(item, event.timeMillis(), placedMillis, nowMillis, second, probe);
+                    addInput(run, item, event.timeMillis(), placedMillis, second, nowMillis);
                 }
             }
         }
         if (unfiltered > 0) {
             beforeFilter(unfilteredSecond, unfiltered);
         }
+        recordRun(run, nowMillis);
     }
 
-    private void recordInput(Event input, long eventTimeMillis, long placedMillis, long nowMillis, long second,
-            LabelProbe probe) {
+    /** Adds a counted input to {@code run}, recording the run first when it is full. */
+    private void addInput(InputRun run, Event input, long eventTimeMillis, long placedMillis, long second, long nowMillis) {
         double inputValue = countedValue(input, eventTimeMillis);
         if (Double.isNaN(inputValue)) {
             return;
         }
-        fill(probe, input);
+        if (run.isFull()) {
+            recordRun(run, nowMillis);
+        }
+        fill(run.add(input, eventTimeMillis, placedMillis, second, inputValue), input);
+    }
+
+    /**
+     * Records the inputs of {@code run} in order, and empties it. Their series are looked up
+     * first, all of them, and only then recorded: the lookups of a run are independent of one
+     * another, so the processor overlaps their cache misses (hash-table slot, node, series and
+     * its key bytes of series the cache does not hold), where looking up and recording one input
+     * after the other waited for each input's misses in turn (the monitor's atomic instruction
+     * also lets no later load start before it).
+     */
+    @SuppressWarnings("unchecked")
+    private void recordRun(InputRun run, long nowMillis) {
+        int count = run.count();
+        SeriesState[] found = run.states();
+        LabelProbe[] probes = run.probes();
+        for (int i = 0; i < count; i++) {
+            found[i] = series.get(probes[i]);
+        }
+        for (int i = 0; i < count; i++) {
+            recordInput(run.input(i), run.eventTimeMillis(i), run.placedMillis(i), nowMillis, run.second(i), run.value(i),
+                    probes[i], (S) found[i]);
+        }
+        run.clear();
+    }
+
+    /** Records one input into its series, {@code state} if that is still live, else the series' new state. */
+    private void recordInput(Event input, long eventTimeMillis, long placedMillis, long nowMillis, long second,
+            double inputValue, LabelProbe probe, S found) {
+        S state = found;
         while (true) {
-            // get first: the usual case, an existing series, found without allocating a key or a mapping function
-            S state = series.get(probe);
             if (state == null) {
-                state = insert(probe.freeze());
+                state = series.get(probe);
+                if (state == null) {
+                    state = insert(probe.freeze());
+                }
             }
             synchronized (state) {
                 if (!state.evicted && !keepIdleSeries && state.lastEventMillis != Long.MIN_VALUE
@@ -193,6 +238,7 @@ abstract class MetricAggregator<S extends SeriesState> {
                     return;
                 }
             }
+            state = null;
         }
     }
 

@@ -1,0 +1,83 @@
+package dev.metricsgateway.core;
+
+import java.util.Arrays;
+
+/**
+ * A run of up to {@link #CAPACITY} inputs of one metric waiting to be recorded, each with its
+ * label values packed in a probe of its own, so that the run's series can all be looked up
+ * before any is recorded (see {@code MetricAggregator.recordRun}). Confined to one thread.
+ */
+final class InputRun {
+
+    /** Enough lookups to keep the processor's misses overlapping; small enough to stay in L1. */
+    static final int CAPACITY = 16;
+
+    private final Event[] inputs = new Event[CAPACITY];
+    private final long[] eventTimesMillis = new long[CAPACITY];
+    private final long[] placedMillis = new long[CAPACITY];
+    private final long[] seconds = new long[CAPACITY];
+    private final double[] values = new double[CAPACITY];
+    private final LabelProbe[] probes = new LabelProbe[CAPACITY];
+    private final SeriesState[] states = new SeriesState[CAPACITY];
+    private int count;
+
+    InputRun(int labels) {
+        for (int i = 0; i < CAPACITY; i++) {
+            probes[i] = new LabelProbe(labels);
+        }
+    }
+
+    boolean isFull() {
+        return count == CAPACITY;
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** Appends an input; returns its probe, for the caller to fill with the input's label values. */
+    LabelProbe add(Event input, long eventTimeMillis, long placedMillis, long second, double value) {
+        inputs[count] = input;
+        eventTimesMillis[count] = eventTimeMillis;
+        this.placedMillis[count] = placedMillis;
+        seconds[count] = second;
+        values[count] = value;
+        return probes[count++];
+    }
+
+    Event input(int i) {
+        return inputs[i];
+    }
+
+    long eventTimeMillis(int i) {
+        return eventTimesMillis[i];
+    }
+
+    long placedMillis(int i) {
+        return placedMillis[i];
+    }
+
+    long second(int i) {
+        return seconds[i];
+    }
+
+    double value(int i) {
+        return values[i];
+    }
+
+    LabelProbe[] probes() {
+        return probes;
+    }
+
+    /** Where the run's series are looked up into, by input. */
+    SeriesState[] states() {
+        return states;
+    }
+
+    /** Empties the run, dropping its references to inputs and series. */
+    void clear() {
+        Arrays.fill(inputs, 0, count, null);
+        Arrays.fill(states, 0, count, null);
+        count = 0;
+    }
+}
