@@ -26,7 +26,7 @@ final class HistogramWindow extends SecondRing {
     private static final long[][] NO_SECONDS = new long[0][];
     private static final int[] NO_PENDING = new int[0];
     /** At most this many values wait in {@link #pending}: a series' memory stays bounded however busy it is. */
-    static final int MAX_PENDING = 256;
+    static final int MAX_PENDING = 1024;
     private static final double[] QUANTILES = new double[Quantiles.count()];
 
     static {

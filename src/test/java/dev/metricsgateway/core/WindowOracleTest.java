@@ -153,13 +153,13 @@ class WindowOracleTest {
     }
 
     /**
-     * Hundreds of values a second, more than wait unsorted for their second's histogram
+     * Up to thousands of values a second, more than wait unsorted for their second's histogram
      * ({@link HistogramWindow#MAX_PENDING}), and reads, checkpoints and merges between them.
      */
     @Test
     void busySecondsReadAsHdrHistogramsDoWhileTheirValuesWait() throws CheckpointException {
         for (int seed = 0; seed < 4; seed++) {
-            histogramsMatchTheOracle(seed, 400, 700, 20);
+            histogramsMatchTheOracle(seed, 200, 3 * HistogramWindow.MAX_PENDING, 20);
         }
     }
 
@@ -174,8 +174,10 @@ class WindowOracleTest {
         for (int step = 0; step < steps; step++) {
             now += random.nextInt(20) == 0 ? random.nextInt(2 * window) : random.nextInt(2);
             int burst = 1 + random.nextInt(maxBurst);
+            // a late value flushes the values waiting: only a burst without them fills the pending array
+            boolean lateValues = random.nextBoolean();
             for (int b = 0; b < burst; b++) {
-                long second = now - (random.nextInt(4) == 0 ? random.nextInt(window + 3) : 0);
+                long second = now - (lateValues && random.nextInt(4) == 0 ? random.nextInt(window + 3) : 0);
                 double value = random.nextInt(10) == 0 ? random.nextInt(3) : Math.pow(10, -7 + 10 * random.nextDouble());
                 histograms.record(second, value);
                 if (newest == Long.MIN_VALUE || second > newest - window) {
