@@ -1,5 +1,6 @@
 package dev.metricsgateway.bench;
 
+import dev.metricsgateway.testing.DeployedJvmOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,11 +35,8 @@ import java.util.regex.Pattern;
  */
 final class GatewayProcess implements AutoCloseable {
 
-    /**
-     * The JVM options the gateway ships with (deploy/Dockerfile, deploy/metrics-gateway.service, the
-     * README's "JVM options"): a started gateway is measured as deployed. Keep the three in step.
-     */
-    static final String DEPLOYED_JVM_OPTIONS = "-XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=1";
+    /** The JVM options the gateway ships with ({@link DeployedJvmOptions}): a started gateway is measured as deployed. */
+    static final String DEPLOYED_JVM_OPTIONS = String.join(" ", DeployedJvmOptions.OPTIONS);
 
     private static final Pattern LISTENING = Pattern.compile("metrics-gateway listening on (http://\\S+:(\\d+))");
     private static final Pattern SERIES = Pattern.compile("(?m)^metrics_gateway_series\\{[^}]*} ([0-9.eE+]+)");

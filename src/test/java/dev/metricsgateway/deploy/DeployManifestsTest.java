@@ -17,6 +17,7 @@ import dev.metricsgateway.config.ConfigException;
 import dev.metricsgateway.config.ConfigKey;
 import dev.metricsgateway.config.ConfigLoader;
 import dev.metricsgateway.config.GatewayConfig;
+import dev.metricsgateway.testing.DeployedJvmOptions;
 import dev.metricsgateway.testing.ExternalTool;
 import java.io.File;
 import java.io.IOException;
@@ -320,6 +321,17 @@ class DeployManifestsTest {
         assertThat(pod.at("/securityContext/fsGroup").asLong()).as("fsGroup makes the volume writable").isEqualTo(gid);
         assertThat(container.at("/securityContext/runAsUser").asLong(uid)).isEqualTo(uid);
         assertThat(container.at("/securityContext/runAsGroup").asLong(gid)).isEqualTo(gid);
+    }
+
+    @Test
+    void theImageAndTheSystemdUnitStartTheJvmWithTheDeployedOptions() {
+        List<String> image = List.of(dockerfile().environment().get("JDK_JAVA_OPTIONS").split("\\s+"));
+        Matcher execStart = Pattern.compile("(?m)^ExecStart=(.*)$").matcher(read(SYSTEMD_UNIT));
+        assertThat(execStart.find()).as("ExecStart").isTrue();
+        List<String> unit = List.of(execStart.group(1).split("\\s+"));
+        assertThat(image).as("the image's JDK_JAVA_OPTIONS").containsAll(DeployedJvmOptions.OPTIONS);
+        assertThat(unit.subList(0, unit.indexOf("-jar"))).as("the unit's JVM options").containsAll(DeployedJvmOptions.OPTIONS);
+        assertThat(read(Path.of("README.md"))).as("the README's JVM options").contains(String.join(" ", DeployedJvmOptions.OPTIONS));
     }
 
     @Test

@@ -1,0 +1,18 @@
+package dev.metricsgateway.testing;
+
+import java.util.List;
+
+/**
+ * The JVM options the gateway ships with: deploy/Dockerfile ({@code JDK_JAVA_OPTIONS}), the
+ * systemd unit's {@code ExecStart} and the README's "JVM options". The benchmarks start their
+ * gateways with them, so a figure is the gateway as deployed; {@code DeployManifestsTest} checks
+ * the deployment files carry them.
+ */
+public final class DeployedJvmOptions {
+
+    /** Huge pages for the heap; surviving objects (series state) promoted at the next collection. */
+    public static final List<String> OPTIONS = List.of("-XX:+UseTransparentHugePages", "-XX:MaxTenuringThreshold=1");
+
+    private DeployedJvmOptions() {
+    }
+}
