@@ -122,14 +122,14 @@ final class HistogramBuckets {
     }
 
     /**
-     * Adds one value to the bucket of each of the first {@code count} {@code indexes} (sorted,
-     * repeats allowed) to the {@code size} entries of {@code entries}; returns the array (a new
-     * one when it had to grow, without free room). One merge from the end: each entry moves at
-     * most once, where adding the values one by one searched and shifted for each.
+     * Adds one value to the bucket of each of {@code indexes[from, to)} (sorted, repeats allowed)
+     * to the {@code size} entries of {@code entries}; returns the array (a new one when it had to
+     * grow, without free room). One merge from the end: each entry moves at most once, where
+     * adding the values one by one searched and shifted for each.
      */
-    static long[] addAll(long[] entries, int size, int[] indexes, int count) {
+    static long[] addAll(long[] entries, int size, int[] indexes, int from, int to) {
         int added = 0;
-        for (int i = 0, j = 0; j < count; ) {
+        for (int i = 0, j = from; j < to; ) {
             int index = indexes[j];
             while (i < size && indexOfEntry(entries[i]) < index) {
                 i++;
@@ -137,7 +137,7 @@ final class HistogramBuckets {
             if (i == size || indexOfEntry(entries[i]) != index) {
                 added++;
             }
-            while (j < count && indexes[j] == index) {
+            while (j < to && indexes[j] == index) {
                 j++;
             }
         }
@@ -146,21 +146,21 @@ final class HistogramBuckets {
             target = new long[size + added];
             System.arraycopy(entries, 0, target, 0, size);
         }
-        int from = size - 1;
-        int to = size + added - 1;
-        for (int j = count - 1; j >= 0; ) {
+        int source = size - 1;
+        int at = size + added - 1;
+        for (int j = to - 1; j >= from; ) {
             int index = indexes[j];
             long values = 0;
-            for (; j >= 0 && indexes[j] == index; j--) {
+            for (; j >= from && indexes[j] == index; j--) {
                 values++;
             }
-            while (from >= 0 && indexOfEntry(target[from]) > index) {
-                target[to--] = target[from--];
+            while (source >= 0 && indexOfEntry(target[source]) > index) {
+                target[at--] = target[source--];
             }
-            if (from >= 0 && indexOfEntry(target[from]) == index) {
-                target[to--] = target[from--] + values;
+            if (source >= 0 && indexOfEntry(target[source]) == index) {
+                target[at--] = target[source--] + values;
             } else {
-                target[to--] = (long) index << 48 | values;
+                target[at--] = (long) index << 48 | values;
             }
         }
         return target;

@@ -43,15 +43,22 @@ final class HistogramWindow extends SecondRing {
     private int runningSize;
     private long runningTotal;
     /**
-     * Bucket indexes of values recorded into {@link #pendingSecond} (the newest second) and not
-     * yet added to its histogram nor to the running one: a value then costs one write at the end
-     * of this array, where adding it at once searched and shifted two sorted arrays, touching a
-     * dozen cache lines of a series the cache no longer held (a sixth of a gateway's ingest CPU,
-     * JFR). Every other method {@link #flush flushes} first, so nothing else sees the difference.
+     * Values recorded since the last {@link #flush} and not yet added to their second's histogram
+     * nor to the running one, each as {@code (pendingSecond - second) << INDEX_BITS | bucket index}:
+     * a value then costs one write at the end of this array, where adding it at once searched and
+     * shifted two sorted arrays, touching a dozen cache lines of a series the cache no longer held
+     * (a sixth of a gateway's ingest CPU, JFR). Values of older seconds of the span wait here too:
+     * senders batch their events, so a busy series gets values of the last few seconds
+     * interleaved, and flushing at each change of second cost up to 27 times as much per value.
+     * Every other method {@link #flush flushes} first, so nothing else sees the difference.
      */
     private int[] pending = NO_PENDING;
     private int pendingCount;
+    /** The newest second while values wait (the ring moves only after a flush); EMPTY when none wait. */
     private long pendingSecond = EMPTY;
+    /** Bucket indexes stay below 2^13 (see {@link HistogramBuckets#FREE}); a second's distance, at most 86,400, fits above. */
+    private static final int INDEX_BITS = 13;
+    private static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
 
     HistogramWindow(int windowSeconds) {
         this(windowSeconds, RECORDED_PER_UNIT);
@@ -77,14 +84,8 @@ final class HistogramWindow extends SecondRing {
 
     void record(long second, double value) {
         int index = HistogramBuckets.indexOf(toRecorded(value));
-        if (second == pendingSecond) {
-            if (pendingCount == pending.length && pending.length < MAX_PENDING) {
-                pending = Arrays.copyOf(pending, 2 * pending.length);
-            }
-            if (pendingCount < pending.length) {
-                pending[pendingCount++] = index;
-                return;
-            }
+        if (second <= pendingSecond && second >= oldest() && addWaiting(second, index)) {
+            return;
         }
         flush();
         long previousNewest = newest();
@@ -100,32 +101,49 @@ final class HistogramWindow extends SecondRing {
                 seconds[previous] = HistogramBuckets.trimmed(entries, HistogramBuckets.size(entries));
             }
         }
-        if (second != newest()) {
-            addAt(slot, index, 1); // a late value, into an older second
-            return;
-        }
         if (pending.length == 0) {
             pending = new int[8];
         }
-        pendingSecond = second;
-        pending[pendingCount++] = index;
+        pendingSecond = newest();
+        addWaiting(second, index);
     }
 
-    /** Adds the {@link #pending} values to their second's histogram and to the running one. */
+    /** Adds a value of a second of the span ({@code pendingSecond} set) to the waiting ones; false when they are full. */
+    private boolean addWaiting(long second, int index) {
+        if (pendingCount == pending.length && pending.length < MAX_PENDING) {
+            pending = Arrays.copyOf(pending, 2 * pending.length);
+        }
+        if (pendingCount == pending.length) {
+            return false;
+        }
+        pending[pendingCount++] = (int) (pendingSecond - second) << INDEX_BITS | index;
+        return true;
+    }
+
+    /** Adds the {@link #pending} values to their seconds' histograms and to the running one. */
     private void flush() {
         if (pendingCount > 0) {
+            // by second (the newest first), then by bucket: each second's values are one sorted run
             Arrays.sort(pending, 0, pendingCount);
-            int slot = position(pendingSecond);
-            long[] entries = seconds[slot];
-            seconds[slot] = entries == null
-                    ? HistogramBuckets.addAll(HistogramBuckets.NONE, 0, pending, pendingCount)
-                    : HistogramBuckets.addAll(entries, HistogramBuckets.size(entries), pending, pendingCount);
-            running = HistogramBuckets.addAll(running, runningSize, pending, pendingCount);
-            runningSize = HistogramBuckets.size(running);
+            for (int from = 0; from < pendingCount; ) {
+                int distance = pending[from] >>> INDEX_BITS;
+                int to = from;
+                for (; to < pendingCount && pending[to] >>> INDEX_BITS == distance; to++) {
+                    pending[to] &= INDEX_MASK;
+                }
+                int slot = position(pendingSecond - distance);
+                long[] entries = seconds[slot];
+                seconds[slot] = entries == null
+                        ? HistogramBuckets.addAll(HistogramBuckets.NONE, 0, pending, from, to)
+                        : HistogramBuckets.addAll(entries, HistogramBuckets.size(entries), pending, from, to);
+                running = HistogramBuckets.addAll(running, runningSize, pending, from, to);
+                runningSize = HistogramBuckets.size(running);
+                from = to;
+            }
             runningTotal += pendingCount;
             pendingCount = 0;
         }
-        // the ring may move once this returns: the next value starts pending again from record's slow path
+        // the ring may move once this returns: the next value starts waiting again from record's slow path
         pendingSecond = EMPTY;
     }
 

@@ -66,6 +66,7 @@ public final class JmhMain {
         Map<String, RunResult> hotPath = new LinkedHashMap<>();
         List<RunResult> snapshots = new ArrayList<>();
         List<RunResult> scaling = new ArrayList<>();
+        List<RunResult> late = new ArrayList<>();
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark();
             String method = name.substring(name.lastIndexOf('.') + 1);
@@ -75,6 +76,8 @@ public final class JmhMain {
                 snapshots.add(result);
             } else if (name.contains("SeriesScalingBenchmark")) {
                 scaling.add(result);
+            } else if (name.contains("LateEventsBenchmark")) {
+                late.add(result);
             }
         }
         if (!hotPath.isEmpty()) {
@@ -116,6 +119,15 @@ public final class JmhMain {
                 double score = result.getPrimaryResult().getScore();
                 out.printf("| stream_batch events, uniform over all series | %,d | %.1f ± %.1f | %+.0f %% |%n",
                         Integer.parseInt(result.getParams().getParam("liveSeries")), score, error(result), (score / first - 1) * 100);
+            }
+            out.println();
+        }
+        if (!late.isEmpty()) {
+            out.println("| record cost with late events (feature_request, 100 services, time 1-3 s back) | late events | ns/event |");
+            out.println("|---|---|---|");
+            for (RunResult result : late) {
+                out.printf("| feature_request record | %s %% | %.1f ± %.1f |%n", result.getParams().getParam("latePercent"),
+                        result.getPrimaryResult().getScore(), error(result));
             }
             out.println();
         }

@@ -42,6 +42,8 @@ class BenchSmokeIT {
         assertThat(rows(out, "| snapshot")).filteredOn(row -> row.contains("| gauges | 100 |")).hasSize(3);
         assertThat(rows(out, "| stream_batch events, uniform over all series |"))
                 .extracting(row -> cell(row, 2)).containsExactly("100", "1,000");
+        assertThat(rows(out, "| feature_request record |")).extracting(row -> cell(row, 2)).containsExactly("0 %", "25 %");
+        assertThat(rows(out, "| feature_request record |")).allMatch(row -> positive(cell(row, 3).split(" ")[0]));
     }
 
     @Test
