@@ -27,6 +27,9 @@ final class HistogramWindow extends SecondRing {
     private static final int[] NO_PENDING = new int[0];
     /** At most this many values wait in {@link #pending}: a series' memory stays bounded however busy it is. */
     static final int MAX_PENDING = 1024;
+    /** Bucket indexes stay below 2^13 (see {@link HistogramBuckets#FREE}); a second's distance (below the window, at most 86,400 s by configuration) fits above. */
+    private static final int INDEX_BITS = 13;
+    private static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
     private static final double[] QUANTILES = new double[Quantiles.count()];
 
     static {
@@ -56,9 +59,6 @@ final class HistogramWindow extends SecondRing {
     private int pendingCount;
     /** The newest second while values wait (the ring moves only after a flush); EMPTY when none wait. */
     private long pendingSecond = EMPTY;
-    /** Bucket indexes stay below 2^13 (see {@link HistogramBuckets#FREE}); a second's distance, at most 86,400, fits above. */
-    private static final int INDEX_BITS = 13;
-    private static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
 
     HistogramWindow(int windowSeconds) {
         this(windowSeconds, RECORDED_PER_UNIT);
@@ -66,6 +66,9 @@ final class HistogramWindow extends SecondRing {
 
     HistogramWindow(int windowSeconds, double recordedPerUnit) {
         super(windowSeconds);
+        if (windowSeconds >= 1 << (Integer.SIZE - 1 - INDEX_BITS)) {
+            throw new IllegalArgumentException(windowSeconds + " s: a waiting value's distance to the newest second would not fit");
+        }
         this.recordedPerUnit = recordedPerUnit;
     }
 
