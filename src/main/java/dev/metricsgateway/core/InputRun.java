@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * A run of up to {@link #CAPACITY} inputs of one metric waiting to be recorded, each with its
  * label values packed in a probe of its own, so that the run's series can all be looked up
- * before any is recorded (see {@code MetricAggregator.recordRun}). Confined to one thread.
+ * before any is recorded (see {@code MetricAggregator.recordRun}). One run serves a batch's
+ * metrics one after another; confined to the thread applying the batch.
  */
 final class InputRun {
 
@@ -21,9 +22,16 @@ final class InputRun {
     private final SeriesState[] states = new SeriesState[CAPACITY];
     private int count;
 
-    InputRun(int labels) {
+    InputRun() {
         for (int i = 0; i < CAPACITY; i++) {
-            probes[i] = new LabelProbe(labels);
+            probes[i] = new LabelProbe(0);
+        }
+    }
+
+    /** Readies this empty run for the inputs of a metric with {@code labels} labels. */
+    void prepare(int labels) {
+        for (LabelProbe probe : probes) {
+            probe.labels(labels);
         }
     }
 

@@ -16,12 +16,17 @@ import java.util.Arrays;
  */
 final class LabelProbe {
 
-    private final int size;
+    private int size;
     private byte[] bytes = new byte[128];
     private int length;
     private int hash;
 
     LabelProbe(int labels) {
+        this.size = labels;
+    }
+
+    /** Makes this a probe of a metric with {@code labels} labels (a run of inputs serves one metric after another). */
+    void labels(int labels) {
         this.size = labels;
     }
 

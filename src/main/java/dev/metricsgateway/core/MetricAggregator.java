@@ -36,8 +36,6 @@ abstract class MetricAggregator<S extends SeriesState> {
     private final ValueSource value;
     /** Each series' state under itself as the key (see {@link SeriesState}); looked up by any key of its values. */
     private final Map<LabelValues, S> series = new ConcurrentHashMap<>();
-    /** Each thread's run of inputs waiting for their lookups (see {@link #recordRun}): allocated once, not per batch. */
-    private final ThreadLocal<InputRun> inputRuns;
     /**
      * When set (a cluster member's engine), an input never restarts a series idle past its TTL:
      * the series may be busy on other members, so only {@link #evictIdle} ends it.
@@ -64,7 +62,6 @@ abstract class MetricAggregator<S extends SeriesState> {
         this.labels = spec.labels().stream().map(label -> new LabelSource(label, inputSchema)).toArray(LabelSource[]::new);
         this.whereSlot = spec.where() == null ? -1 : inputSchema.slot(spec.where().field());
         this.value = ValueSource.of(spec, inputSchema);
-        this.inputRuns = ThreadLocal.withInitial(() -> new InputRun(labels.length));
         int[] byName = java.util.stream.IntStream.range(0, labels.length).boxed()
                 .sorted(Comparator.comparing(i -> spec.labels().get(i).name()))
                 .mapToInt(Integer::intValue).toArray();
@@ -139,16 +136,16 @@ abstract class MetricAggregator<S extends SeriesState> {
      * every event of its type) for the length of a run instead of on every event, which had
      * the cache line of that series travel between the cores for each event.
      */
-    final void recordAll(List<Event> events, long nowMillis) {
-        InputRun run = inputRuns.get();
+    final void recordAll(List<Event> events, long nowMillis, InputRun run) {
+        run.prepare(labels.length);
         try {
-            recordAll(events, nowMillis, run);
+            recordInputs(events, nowMillis, run);
         } finally {
-            run.clear(); // if a record failed, its run must not leak into the next batch
+            run.clear(); // if a record failed, its run must not leak into the next metric or batch
         }
     }
 
-    private void recordAll(List<Event> events, long nowMillis, InputRun run) {
+    private void recordInputs(List<Event> events, long nowMillis, InputRun run) {
         long unfilteredSecond = Long.MIN_VALUE;
         int unfiltered = 0;
         for (int e = 0; e < events.size(); e++) {
