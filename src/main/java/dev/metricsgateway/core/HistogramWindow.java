@@ -104,17 +104,14 @@ final class HistogramWindow extends SecondRing {
                 seconds[previous] = HistogramBuckets.trimmed(entries, HistogramBuckets.size(entries));
             }
         }
-        if (pending.length == 0) {
-            pending = new int[8];
-        }
         pendingSecond = newest();
-        addWaiting(second, index);
+        addWaiting(second, index); // nothing waits after the flush: it fits
     }
 
     /** Adds a value of a second of the span ({@code pendingSecond} set) to the waiting ones; false when they are full. */
     private boolean addWaiting(long second, int index) {
         if (pendingCount == pending.length && pending.length < MAX_PENDING) {
-            pending = Arrays.copyOf(pending, 2 * pending.length);
+            pending = Arrays.copyOf(pending, Math.max(8, 2 * pending.length));
         }
         if (pendingCount == pending.length) {
             return false;

@@ -15,8 +15,6 @@ final class InputRun {
 
     private final Event[] inputs = new Event[CAPACITY];
     private final long[] eventTimesMillis = new long[CAPACITY];
-    private final long[] placedMillis = new long[CAPACITY];
-    private final long[] seconds = new long[CAPACITY];
     private final double[] values = new double[CAPACITY];
     private final LabelProbe[] probes = new LabelProbe[CAPACITY];
     private final SeriesState[] states = new SeriesState[CAPACITY];
@@ -44,11 +42,9 @@ final class InputRun {
     }
 
     /** Appends an input; returns its probe, for the caller to fill with the input's label values. */
-    LabelProbe add(Event input, long eventTimeMillis, long placedMillis, long second, double value) {
+    LabelProbe add(Event input, long eventTimeMillis, double value) {
         inputs[count] = input;
         eventTimesMillis[count] = eventTimeMillis;
-        this.placedMillis[count] = placedMillis;
-        seconds[count] = second;
         values[count] = value;
         return probes[count++];
     }
@@ -59,14 +55,6 @@ final class InputRun {
 
     long eventTimeMillis(int i) {
         return eventTimesMillis[i];
-    }
-
-    long placedMillis(int i) {
-        return placedMillis[i];
-    }
-
-    long second(int i) {
-        return seconds[i];
     }
 
     double value(int i) {

@@ -138,14 +138,6 @@ abstract class MetricAggregator<S extends SeriesState> {
      */
     final void recordAll(List<Event> events, long nowMillis, InputRun run) {
         run.prepare(labels.length);
-        try {
-            recordInputs(events, nowMillis, run);
-        } finally {
-            run.clear(); // if a record failed, its run must not leak into the next metric or batch
-        }
-    }
-
-    private void recordInputs(List<Event> events, long nowMillis, InputRun run) {
         long unfilteredSecond = Long.MIN_VALUE;
         int unfiltered = 0;
         for (int e = 0; e < events.size(); e++) {
@@ -161,12 +153,12 @@ abstract class MetricAggregator<S extends SeriesState> {
             }
             if (forEachSlot < 0) {
                 unfiltered++;
-                addInput(run, event, event.timeMillis(), placedMillis, second, nowMillis);
+                addInput(run, event, event.timeMillis(), nowMillis);
             } else {
                 Event[] items = event.items(forEachSlot);
                 unfiltered += items.length;
                 for (Event item : items) {
-                    addInput(run, item, event.timeMillis(), placedMillis, second, nowMillis);
+                    addInput(run, item, event.timeMillis(), nowMillis);
                 }
             }
         }
@@ -177,7 +169,7 @@ abstract class MetricAggregator<S extends SeriesState> {
     }
 
     /** Adds a counted input to {@code run}, recording the run first when it is full. */
-    private void addInput(InputRun run, Event input, long eventTimeMillis, long placedMillis, long second, long nowMillis) {
+    private void addInput(InputRun run, Event input, long eventTimeMillis, long nowMillis) {
         double inputValue = countedValue(input, eventTimeMillis);
         if (Double.isNaN(inputValue)) {
             return;
@@ -185,7 +177,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         if (run.isFull()) {
             recordRun(run, nowMillis);
         }
-        fill(run.add(input, eventTimeMillis, placedMillis, second, inputValue), input);
+        fill(run.add(input, eventTimeMillis, inputValue), input);
     }
 
     /**
@@ -205,7 +197,9 @@ abstract class MetricAggregator<S extends SeriesState> {
             found[i] = series.get(probes[i]);
         }
         for (int i = 0; i < count; i++) {
-            recordInput(run.input(i), run.eventTimeMillis(i), run.placedMillis(i), nowMillis, run.second(i), run.value(i),
+            long eventTimeMillis = run.eventTimeMillis(i);
+            long placedMillis = Math.min(eventTimeMillis, nowMillis);
+            recordInput(run.input(i), eventTimeMillis, placedMillis, nowMillis, Math.floorDiv(placedMillis, 1000), run.value(i),
                     probes[i], (S) found[i]);
         }
         run.clear();
