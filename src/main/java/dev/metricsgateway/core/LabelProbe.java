@@ -6,13 +6,11 @@ import java.util.Arrays;
  * A reusable stand-in for a {@link LabelValues} key while looking a series up: filled with one
  * input's label values after another, packed as a key packs them, so that finding an existing
  * series allocates nothing (two objects per input and metric were most of what applying a batch
- * allocated). A probe equals the {@code LabelValues} holding the same values and has its hash; it
+ * allocated). A probe matches the {@code LabelValues} holding the same values and has its hash; it
  * is never stored: a new series gets {@link #freeze() a key of its own}. Confined to the thread
  * of one run of inputs.
  *
- * <p>Works as the key argument of {@code ConcurrentHashMap.get}, {@code containsKey} and {@code remove(key, value)},
- * which hash the argument and call its {@code equals} with the stored keys; never as a key to
- * insert.
+ * <p>Looks series up in a {@link SeriesTable} ({@link #hashCode()}, {@link #matches}); never a key to insert.
  */
 final class LabelProbe {
 
@@ -52,10 +50,9 @@ final class LabelProbe {
         return new LabelValues(Arrays.copyOf(bytes, length), size);
     }
 
-    /** Only ever asked of a {@code LabelValues} (the map calls the argument's equals with its keys). */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof LabelValues key && key.holds(bytes, length, hash);
+    /** Whether {@code key} holds the values this probe holds. */
+    boolean matches(LabelValues key) {
+        return key.holds(bytes, length, hash);
     }
 
     @Override

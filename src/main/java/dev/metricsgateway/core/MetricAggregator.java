@@ -7,16 +7,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live state of one catalog metric: its series by label values, and how an event updates a
  * series and a series becomes a sample. Subclasses supply the per-series state and arithmetic.
  *
  * <p><b>Threading.</b> Any thread may record and snapshot at once. Series live in a
- * {@link ConcurrentHashMap}; each series state is guarded by its own monitor, held only for the
+ * {@link SeriesTable} (lock-free lookups); each series state is guarded by its own monitor, held only for the
  * few arithmetic operations of one record or one sample. Eviction marks a state under its monitor
  * before removing it, and a writer that finds its state evicted looks the series up again, so no
  * event lands in a removed series. A checkpoint copies each series under its monitor, like a
@@ -35,7 +33,7 @@ abstract class MetricAggregator<S extends SeriesState> {
     private final int whereSlot;
     private final ValueSource value;
     /** Each series' state under itself as the key (see {@link SeriesState}); looked up by any key of its values. */
-    private final Map<LabelValues, S> series = new ConcurrentHashMap<>();
+    private final SeriesTable<S> series = new SeriesTable<>();
     /**
      * When set (a cluster member's engine), an input never restarts a series idle past its TTL:
      * the series may be busy on other members, so only {@link #evictIdle} ends it.
@@ -261,7 +259,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         if (!Double.isNaN(countedValue(input, eventTimeMillis))) {
             LabelProbe probe = new LabelProbe(labels.length);
             fill(probe, input);
-            if (!series.containsKey(probe)) {
+            if (series.get(probe) == null) {
                 newKeys.add(probe.freeze());
             }
         }
@@ -270,16 +268,13 @@ abstract class MetricAggregator<S extends SeriesState> {
     /** The series of {@code key}: a new one unless another thread just made it. A state is its own key. */
     private S insert(LabelValues key) {
         S fresh = newState(key);
-        S made = series.putIfAbsent(fresh, fresh);
+        S made = series.putIfAbsent(fresh);
         return made == null ? fresh : made;
     }
 
-    /**
-     * Removes {@code state} if the map still holds this very state: {@code remove(key, value)}
-     * compares by {@code equals}, under which a newer state of the same series is equal.
-     */
+    /** Removes {@code state} if the table still holds this very state, not a newer one of the same series. */
     private void remove(S state) {
-        series.computeIfPresent(state, (key, held) -> held == state ? null : held);
+        series.remove(state);
     }
 
     /** Fills {@code probe} with the label values of {@code input}. */
@@ -302,8 +297,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         SeriesState[] previous = lastOrder;
         SeriesSample[] known = new SeriesSample[previous.length];
         List<Placed> fresh = new ArrayList<>();
-        for (Map.Entry<LabelValues, S> entry : series.entrySet()) {
-            S state = entry.getValue();
+        for (S state : series) {
             SeriesSample sample = null;
             synchronized (state) {
                 if (state.lastEventMillis == Long.MIN_VALUE) {
@@ -394,15 +388,14 @@ abstract class MetricAggregator<S extends SeriesState> {
             throw new IllegalArgumentException(reference.spec.name() + ": can only compare the same metric");
         }
         int evicted = 0;
-        for (Map.Entry<LabelValues, S> entry : series.entrySet()) {
-            S known = ((MetricAggregator<S>) reference).series.get(entry.getKey());
+        for (S state : series) {
+            S known = ((MetricAggregator<S>) reference).series.get(state);
             long knownLastMillis = Long.MIN_VALUE;
             if (known != null) {
                 synchronized (known) {
                     knownLastMillis = known.lastEventMillis;
                 }
             }
-            S state = entry.getValue();
             synchronized (state) {
                 if (!state.evicted && Math.max(state.lastEventMillis, knownLastMillis) <= cutoffMillis) {
                     state.evicted = true;
@@ -425,8 +418,8 @@ abstract class MetricAggregator<S extends SeriesState> {
             throw new IllegalArgumentException(other.spec.name() + ": can only merge the same metric with the same window");
         }
         mergeShared(other);
-        for (Map.Entry<LabelValues, ?> entry : other.series.entrySet()) {
-            mergeSeries(entry.getKey(), (S) entry.getValue());
+        for (Object theirs : other.series) {
+            mergeSeries((S) theirs);
         }
     }
 
@@ -442,19 +435,19 @@ abstract class MetricAggregator<S extends SeriesState> {
             throw new IllegalArgumentException(staging.spec.name() + ": can only adopt the same metric with the same window");
         }
         mergeShared(staging);
-        for (Map.Entry<LabelValues, ?> entry : staging.series.entrySet()) {
-            S theirs = (S) entry.getValue();
-            if (series.putIfAbsent(entry.getKey(), theirs) != null) {
-                mergeSeries(entry.getKey(), theirs);
+        for (Object adopted : staging.series) {
+            S theirs = (S) adopted;
+            if (series.putIfAbsent(theirs) != null) {
+                mergeSeries(theirs);
             }
         }
     }
 
-    private void mergeSeries(LabelValues key, S theirs) {
+    private void mergeSeries(S theirs) {
         while (true) {
-            S ours = series.get(key);
+            S ours = series.get(theirs);
             if (ours == null) {
-                ours = insert(key);
+                ours = insert(theirs);
             }
             synchronized (ours) {
                 if (ours.evicted) {
@@ -512,15 +505,14 @@ abstract class MetricAggregator<S extends SeriesState> {
      */
     final long writeSeries(CheckpointCodec.FrameOutput out, StateWriter record, long baseSecond) throws IOException {
         long written = 0;
-        for (Map.Entry<LabelValues, S> entry : series.entrySet()) {
-            S state = entry.getValue();
+        for (S state : series) {
             record.reset();
             synchronized (state) {
                 // Evicted: no longer served. Never recorded: its writer has not taken the monitor yet.
                 if (state.evicted || state.lastEventMillis == Long.MIN_VALUE) {
                     continue;
                 }
-                entry.getKey().writeTo(record);
+                state.writeTo(record);
                 record.writeLong(state.lastEventMillis);
                 writeState(state, record, baseSecond);
             }
@@ -543,14 +535,14 @@ abstract class MetricAggregator<S extends SeriesState> {
         S state = newState(key);
         readState(state, in, baseSecond);
         in.expectEnd();
-        if (series.containsKey(key)) {
+        if (series.get(key) != null) {
             throw CheckpointException.corrupt(spec.name() + key + ": two records of one series");
         }
         if (nowMillis - lastEventMillis >= settings.seriesTtlMillis()) {
             return false;
         }
         state.lastEventMillis = lastEventMillis;
-        series.put(state, state);
+        series.putIfAbsent(state);
         return true;
     }
 }

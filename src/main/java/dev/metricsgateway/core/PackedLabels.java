@@ -121,7 +121,7 @@ final class PackedLabels {
     /**
      * The hash of the first {@code length} bytes of {@code bytes}, eight at a time: a key's
      * hash, and a probe's before it is compared with keys. Bits are mixed well, since a
-     * {@code ConcurrentHashMap} picks bins by the low bits and label values tend to differ only
+     * {@link SeriesTable} picks slots by the low bits and label values tend to differ only
      * in a few digits ("fs-17", "fs-18").
      */
     static int hash(byte[] bytes, int length) {

@@ -59,7 +59,7 @@ class PackedLabelsTest {
     }
 
     @Test
-    void aProbeEqualsTheKeyOfTheSameValuesAndHashesAlike() {
+    void aProbeMatchesTheKeyOfTheSameValuesAndHashesAlike() {
         for (String[] values : SAMPLES) {
             LabelValues key = new LabelValues(values);
             LabelProbe probe = new LabelProbe(values.length);
@@ -69,7 +69,7 @@ class PackedLabelsTest {
             }
             probe.filled();
             assertThat(probe.hashCode()).isEqualTo(key.hashCode());
-            assertThat(probe.equals(key)).isTrue();
+            assertThat(probe.matches(key)).isTrue();
             assertThat(probe.freeze()).isEqualTo(key).hasSameHashCodeAs(key);
             assertThat(key.size()).isEqualTo(values.length);
             assertThat(key.asList()).containsExactly(values);
@@ -87,14 +87,14 @@ class PackedLabelsTest {
                 probe.add(value);
             }
             probe.filled();
-            assertThat(probe.equals(key)).isTrue();
-            assertThat(probe.equals(key == first ? second : first)).isFalse();
+            assertThat(probe.matches(key)).isTrue();
+            assertThat(probe.matches(key == first ? second : first)).isFalse();
         }
     }
 
     @Test
     void hashesSpreadValuesThatDifferInOneDigitOverTheLowBits() {
-        // ConcurrentHashMap picks a bin by the low bits of the (spread) hash
+        // SeriesTable picks a slot by the low bits of the hash
         Set<Integer> lowBits = new HashSet<>();
         for (int i = 0; i < 4096; i++) {
             lowBits.add(new LabelValues(new String[] {"us-west-2", "fs-" + i, "service-" + i}).hashCode() & 0xfff);
