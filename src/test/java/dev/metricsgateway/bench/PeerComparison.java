@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li><b>Prometheus Pushgateway</b> ({@code prometheus-pushgateway}, started on loopback) holding
  *       the same N gauge series (same names and labels) pushed in one PUT; both scraped over HTTP
- *       in text 0.0.4, one after the other, {@code --scrapes} times each.
+ *       in text 0.0.4, {@code --scrapes} rounds of one scrape of each, interleaved (see
+ *       {@link ScrapeTimer#interleaved}).
  *   <li><b>The Prometheus Python client in multiprocess mode</b>
  *       ({@code bench/peers/multiproc_peer.py}): W worker processes record the same events, and
  *       its {@code MultiProcessCollector} scrape time is divided by ours for the same N series.
@@ -58,8 +59,10 @@ public final class PeerComparison {
                  Pushgateway pushgateway = Pushgateway.start(Path.of(args.string("pushgateway", PUSHGATEWAY)))) {
                 gateway.createSeries(series);
                 pushgateway.push(series);
-                ScrapeTimer.Timing ours = ScrapeBench.time(gateway, ScrapeBench.TEXT, scrapes, warmupSeconds);
-                ScrapeTimer.Timing theirs = ScrapeTimer.time(pushgateway.base.resolve("/metrics"), null, ScrapeBench.TEXT, scrapes, warmupSeconds);
+                List<ScrapeTimer.Timing> both = ScrapeTimer.interleaved(ScrapeBench.metricsUrl(gateway), "Tecton-key " + gateway.key,
+                        pushgateway.base.resolve("/metrics"), null, ScrapeBench.TEXT, scrapes, warmupSeconds);
+                ScrapeTimer.Timing ours = both.get(0);
+                ScrapeTimer.Timing theirs = both.get(1);
                 out.println(String.format("| Pushgateway 1.5.1 | %,d | - | %.1f | %,d | %.1f | %,d | **%.2f** |", series,
                         theirs.median(), theirs.bytes(), ours.median(), ours.bytes(), theirs.median() / ours.median()));
                 System.err.printf("peers: Pushgateway at %,d series done%n", series);

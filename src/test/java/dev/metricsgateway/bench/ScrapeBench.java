@@ -1,6 +1,7 @@
 package dev.metricsgateway.bench;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,8 +103,11 @@ public final class ScrapeBench {
     }
 
     static ScrapeTimer.Timing time(GatewayProcess gateway, String accept, int scrapes, double warmupSeconds) throws Exception {
-        return ScrapeTimer.time(gateway.base.resolve("/api/v1/observability/metrics"), "Tecton-key " + gateway.key, accept, scrapes,
-                warmupSeconds);
+        return ScrapeTimer.time(metricsUrl(gateway), "Tecton-key " + gateway.key, accept, scrapes, warmupSeconds);
+    }
+
+    static URI metricsUrl(GatewayProcess gateway) {
+        return gateway.base.resolve("/api/v1/observability/metrics");
     }
 
     private static void requireOpenMetrics(ScrapeTimer.Timing timing) {
