@@ -74,7 +74,7 @@ final class SeriesTable<S extends LabelValues> implements Iterable<S> {
 
     /** Adds {@code state} unless the table holds a state of the same key; returns that one, or null when added. */
     synchronized S putIfAbsent(S state) {
-        S held = get((LabelValues) state);
+        S held = get(state);
         if (held != null) {
             return held;
         }

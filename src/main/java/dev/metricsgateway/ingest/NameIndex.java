@@ -119,9 +119,10 @@ final class NameIndex {
         for (int i = 0; i < length; i++) {
             hash = 31 * hash + chars[offset + i]; // String.hashCode's formula, so both lookups agree
         }
-        String key = keys[hash * multiplier >>> shift];
+        int at = hash * multiplier >>> shift;
+        String key = keys[at];
         if (key != null && matches(key, chars, offset, length)) {
-            return values[hash * multiplier >>> shift];
+            return values[at];
         }
         return overflow.isEmpty() ? -1 : overflow.getOrDefault(new String(chars, offset, length), -1);
     }
