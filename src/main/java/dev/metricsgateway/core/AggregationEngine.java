@@ -71,6 +71,18 @@ public final class AggregationEngine {
         for (int i = 0; i < aggregators.size(); i++) {
             aggregators.get(i).position = i;
         }
+        // Metrics keyed alike share their series' packed label values (see MetricAggregator.keySource):
+        // each takes them from the first such metric of its plan, which records a batch before it.
+        for (List<MetricAggregator<?>> plan : plansBySchema.values()) {
+            for (int i = 0; i < plan.size(); i++) {
+                for (int j = 0; j < i; j++) {
+                    if (plan.get(i).sameKeysAs(plan.get(j))) {
+                        plan.get(i).shareKeysWith(plan.get(j));
+                        break;
+                    }
+                }
+            }
+        }
         this.admission = new SeriesAdmission(limits, aggregators);
     }
 

@@ -108,6 +108,17 @@ final class HistogramWindow extends SecondRing {
         addWaiting(second, index); // nothing waits after the flush: it fits
     }
 
+    /**
+     * Reads where {@link #record} writes a value that waits, for a prefetch (see {@code
+     * MetricAggregator.prefetch}); the value means nothing. Without the monitor: the array and the
+     * count are read once each, and the count only indexes the array it fits.
+     */
+    int prefetch() {
+        int[] waiting = pending;
+        int count = pendingCount;
+        return count < waiting.length ? waiting[count] : waiting.length;
+    }
+
     /** Adds a value of a second of the span ({@code pendingSecond} set) to the waiting ones; false when they are full. */
     private boolean addWaiting(long second, int index) {
         if (pendingCount == pending.length && pending.length < MAX_PENDING) {

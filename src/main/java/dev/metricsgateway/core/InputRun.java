@@ -17,8 +17,11 @@ final class InputRun {
     private final long[] eventTimesMillis = new long[CAPACITY];
     private final double[] values = new double[CAPACITY];
     private final LabelProbe[] probes = new LabelProbe[CAPACITY];
-    private final SeriesState[] states = new SeriesState[CAPACITY];
+    /** By input: its series state once looked up (and, during a lookup, whatever the table held). */
+    private final Object[] states = new Object[CAPACITY];
     private int count;
+    /** What the prefetching reads of lookups returned: kept so that the compiler keeps the reads. */
+    private int prefetched;
 
     InputRun() {
         for (int i = 0; i < CAPACITY; i++) {
@@ -66,8 +69,13 @@ final class InputRun {
     }
 
     /** Where the run's series are looked up into, by input. */
-    SeriesState[] states() {
+    Object[] states() {
         return states;
+    }
+
+    /** Keeps a value derived from prefetching reads (see {@code MetricAggregator.recordRun}). */
+    void keepPrefetched(int value) {
+        prefetched += value;
     }
 
     /** Empties the run, dropping its references to inputs and series. */

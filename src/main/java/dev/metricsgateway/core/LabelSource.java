@@ -23,6 +23,11 @@ final class LabelSource {
         this.rendered = numeric ? new String[CACHED_VALUES] : null;
     }
 
+    /** Whether {@code other} gives the same value as this for every input of the same schema. */
+    boolean sameValuesAs(LabelSource other) {
+        return other.slot == slot && other.numeric == numeric && other.spec.format() == spec.format();
+    }
+
     String valueOf(Event input) {
         if (!numeric) {
             return input.label(slot);

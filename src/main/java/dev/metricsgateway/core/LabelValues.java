@@ -44,6 +44,19 @@ class LabelValues {
         return this.hash == hash && Arrays.equals(packed, 0, packed.length, bytes, 0, length);
     }
 
+    /**
+     * Reads this key's hash and the start of its packed values, so that a lookup about to compare
+     * them finds both in the cache (see {@link SeriesTable#getAll}); the value means nothing.
+     */
+    final int touchKey() {
+        return hash + packed.length;
+    }
+
+    /** Whether this key holds the very array of packed values {@code other} holds (not only equal values). */
+    final boolean sharesValuesWith(LabelValues other) {
+        return packed == other.packed;
+    }
+
     /** A read-only view, not a copy: the values never change. */
     List<String> asList() {
         return new SeriesLabels(this);

@@ -31,6 +31,11 @@ final class MaxAggregator extends MetricAggregator<MaxAggregator.State> {
     }
 
     @Override
+    int prefetch(State state) {
+        return state.maxima.prefetch();
+    }
+
+    @Override
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
         return new GaugeSample(labelValues, state.maxima.max(Math.floorDiv(nowMillis, 1000)));
     }

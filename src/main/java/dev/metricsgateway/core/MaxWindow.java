@@ -25,6 +25,11 @@ final class MaxWindow {
         this.window = windowSeconds;
     }
 
+    /** Reads what {@link #add} reads first, for a prefetch (see {@code MetricAggregator.prefetch}); the value means nothing. */
+    int prefetch() {
+        return seconds.length + maxima.length;
+    }
+
     void add(long second, double value) {
         if (start < end) {
             long newest = seconds[end - 1];

@@ -40,6 +40,11 @@ final class MeanAggregator extends MetricAggregator<MeanAggregator.State> {
     }
 
     @Override
+    int prefetch(State state) {
+        return state.means.prefetch();
+    }
+
+    @Override
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
         return new GaugeSample(labelValues, state.means.mean(Math.floorDiv(nowMillis, 1000)));
     }

@@ -18,6 +18,12 @@ final class MeanWindow extends SecondRing {
     private Object weightedSums;
     private Object weights;
 
+    /** Reads what {@link #add} writes, for a prefetch (see {@code MetricAggregator.prefetch}); the value means nothing. */
+    int prefetch() {
+        ExactMeanSeconds seconds = exact; // read once: a writer may move to doubles meanwhile
+        return seconds != null ? seconds.prefetch() : PackedColumn.prefetch(weightedSums) + PackedColumn.prefetch(weights);
+    }
+
     MeanWindow(int windowSeconds) {
         super(windowSeconds);
         if (windowSeconds <= ExactMeanSeconds.MAX_WINDOW) {

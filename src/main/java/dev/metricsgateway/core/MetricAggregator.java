@@ -35,6 +35,14 @@ abstract class MetricAggregator<S extends SeriesState> {
     /** Each series' state under itself as the key (see {@link SeriesState}); looked up by any key of its values. */
     private final SeriesTable<S> series = new SeriesTable<>();
     /**
+     * An earlier metric whose series are keyed by the same label values of the same inputs (see
+     * {@link #sameKeysAs}), or null: a new series takes the packed values of that metric's same
+     * series when it has one. The five stream_batch gauges then hold one array of label values
+     * per feature view rather than five, and recording an event reads one array where it missed
+     * the cache five times at a million series.
+     */
+    private MetricAggregator<?> keySource;
+    /**
      * When set (a cluster member's engine), an input never restarts a series idle past its TTL:
      * the series may be busy on other members, so only {@link #evictIdle} ends it.
      */
@@ -76,6 +84,36 @@ abstract class MetricAggregator<S extends SeriesState> {
         };
     }
 
+    /**
+     * Whether this metric's series are keyed exactly as {@code other}'s: the same inputs (event
+     * type and {@code for_each}) give the same label values in the same order. Label names may differ.
+     */
+    final boolean sameKeysAs(MetricAggregator<?> other) {
+        if (other.inputSchema != inputSchema || other.forEachSlot != forEachSlot || other.labels.length != labels.length) {
+            return false;
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (!labels[i].sameValuesAs(other.labels[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Set once by the engine, before any series exists: see {@link #keySource}. */
+    final void shareKeysWith(MetricAggregator<?> source) {
+        if (!sameKeysAs(source)) {
+            throw new IllegalArgumentException(spec.name() + " is not keyed as " + source.spec.name());
+        }
+        keySource = source;
+    }
+
+    /** A fresh state for the new series of {@code key}: its packed values the key source's, when it has the series. */
+    private S newSharedState(LabelValues key) {
+        LabelValues shared = keySource == null ? null : keySource.series.get(key);
+        return newState(shared == null ? key : shared);
+    }
+
     /** A fresh state for the new series of {@code key}. */
     abstract S newState(LabelValues key);
 
@@ -88,6 +126,15 @@ abstract class MetricAggregator<S extends SeriesState> {
      * @param eventTimeMillis the event's own time
      */
     abstract void record(S state, long second, double value, Event input, long eventTimeMillis);
+
+    /**
+     * Reads, without the monitor, the memory that {@link #record} into {@code state} is about to
+     * write (its window's arrays), so that the cache misses of a run's inputs are taken together
+     * rather than one record after the other (see {@link #recordRun}). A racing writer may replace
+     * what is read: the reads are only a hint. Returns a value derived from the reads, which
+     * means nothing and is only kept so that the compiler keeps the reads.
+     */
+    abstract int prefetch(S state);
 
     /** The sample of {@code state} at {@code nowMillis}, under its monitor. */
     abstract SeriesSample sample(S state, List<String> labelValues, long nowMillis);
@@ -180,20 +227,25 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     /**
      * Records the inputs of {@code run} in order, and empties it. Their series are looked up
-     * first, all of them, and only then recorded: the lookups of a run are independent of one
-     * another, so the processor overlaps their cache misses (hash-table slot, node, series and
-     * its key bytes of series the cache does not hold), where looking up and recording one input
-     * after the other waited for each input's misses in turn (the monitor's atomic instruction
-     * also lets no later load start before it).
+     * first, all of them, and their windows read, and only then recorded: the lookups of a run are
+     * independent of one another, so the processor overlaps their cache misses (table slot,
+     * series, its key bytes, its window's arrays, of series the cache does not hold), where
+     * looking up and recording one input after the other waited for each input's misses in turn
+     * (the monitor's atomic instruction also lets no later load start before it). At 1M live
+     * series every one of those is a miss.
      */
     @SuppressWarnings("unchecked")
     private void recordRun(InputRun run, long nowMillis) {
         int count = run.count();
-        SeriesState[] found = run.states();
+        Object[] found = run.states();
         LabelProbe[] probes = run.probes();
+        int prefetched = series.getAll(probes, count, found);
         for (int i = 0; i < count; i++) {
-            found[i] = series.get(probes[i]);
+            if (found[i] != null) {
+                prefetched += prefetch((S) found[i]);
+            }
         }
+        run.keepPrefetched(prefetched);
         for (int i = 0; i < count; i++) {
             long eventTimeMillis = run.eventTimeMillis(i);
             long placedMillis = Math.min(eventTimeMillis, nowMillis);
@@ -267,7 +319,7 @@ abstract class MetricAggregator<S extends SeriesState> {
 
     /** The series of {@code key}: a new one unless another thread just made it. A state is its own key. */
     private S insert(LabelValues key) {
-        S fresh = newState(key);
+        S fresh = newSharedState(key);
         S made = series.putIfAbsent(fresh);
         return made == null ? fresh : made;
     }
@@ -466,6 +518,11 @@ abstract class MetricAggregator<S extends SeriesState> {
     void mergeShared(MetricAggregator<?> other) {
     }
 
+    /** The live series' states (weakly consistent, see {@link SeriesTable}). */
+    final Iterable<S> states() {
+        return series;
+    }
+
     final int seriesCount() {
         return series.size();
     }
@@ -532,7 +589,7 @@ abstract class MetricAggregator<S extends SeriesState> {
         StateReader in = new StateReader(frame);
         LabelValues key = LabelValues.read(in, labels.length);
         long lastEventMillis = in.readTimeMillis("last event time");
-        S state = newState(key);
+        S state = newSharedState(key);
         readState(state, in, baseSecond);
         in.expectEnd();
         if (series.get(key) != null) {

@@ -31,6 +31,11 @@ final class PackedColumn {
         return new byte[length];
     }
 
+    /** Reads the header of {@code column} (which may be null), for a prefetch; the value means nothing. */
+    static int prefetch(Object column) {
+        return kindOf(column);
+    }
+
     static int length(Object column) {
         return switch (kindOf(column)) {
             case BYTES -> ((byte[]) column).length;

@@ -49,6 +49,11 @@ final class PercentOfEventsAggregator extends MetricAggregator<PercentOfEventsAg
     }
 
     @Override
+    int prefetch(State state) {
+        return state.matching.prefetch();
+    }
+
+    @Override
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
         long nowSecond = Math.floorDiv(nowMillis, 1000);
         double total;

@@ -31,6 +31,11 @@ final class RateAggregator extends MetricAggregator<RateAggregator.State> {
     }
 
     @Override
+    int prefetch(State state) {
+        return state.sums.prefetch();
+    }
+
+    @Override
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
         return new GaugeSample(labelValues, state.sums.sum(Math.floorDiv(nowMillis, 1000)) / settings.windowSeconds());
     }

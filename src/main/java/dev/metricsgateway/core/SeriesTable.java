@@ -41,9 +41,41 @@ final class SeriesTable<S extends LabelValues> implements Iterable<S> {
     private int used;
 
     /** The state whose key holds the values of {@code probe}, or null (see the class comment for races). */
-    @SuppressWarnings("unchecked")
     S get(LabelProbe probe) {
+        return get(slots, probe);
+    }
+
+    /**
+     * {@link #get(LabelProbe)} of each of {@code probes[0..count)}, into {@code found}, looked up
+     * stage by stage: every probe's home slot first, then the key of each state found there, then
+     * the lookups themselves. A lookup waits for a slot, then for the state it points at, then for
+     * the state's key bytes, and at many live series each is a cache miss; one load after another
+     * within a small loop over all probes lets the processor have every probe's miss of a stage
+     * outstanding at once, where whole lookups one after the other overlapped only two or three.
+     *
+     * @return a value read from the states' keys, for the caller to keep somewhere, so that the
+     *         compiler keeps the reads of the second stage
+     */
+    int getAll(LabelProbe[] probes, int count, Object[] found) {
         Object[] table = slots;
+        int mask = table.length - 1;
+        for (int i = 0; i < count; i++) {
+            found[i] = SLOTS.getAcquire(table, probes[i].hashCode() & mask);
+        }
+        int touched = 0;
+        for (int i = 0; i < count; i++) {
+            if (found[i] instanceof LabelValues key) {
+                touched += key.touchKey();
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            found[i] = get(table, probes[i]);
+        }
+        return touched;
+    }
+
+    @SuppressWarnings("unchecked")
+    private S get(Object[] table, LabelProbe probe) {
         int mask = table.length - 1;
         for (int at = probe.hashCode() & mask; ; at = (at + 1) & mask) {
             Object slot = SLOTS.getAcquire(table, at);

@@ -27,6 +27,11 @@ final class SumWindow extends SecondRing {
         }
     }
 
+    /** Reads what {@link #add} writes, for a prefetch (see {@code MetricAggregator.prefetch}); the value means nothing. */
+    int prefetch() {
+        return PackedColumn.prefetch(sums);
+    }
+
     /** Σ of the values in the window ending at {@code nowSecond}, in the order of their seconds. */
     double sum(long nowSecond) {
         if (isEmpty()) {

@@ -43,6 +43,11 @@ final class SummaryAggregator extends MetricAggregator<SummaryAggregator.State> 
     }
 
     @Override
+    int prefetch(State state) {
+        return state.window.prefetch();
+    }
+
+    @Override
     SeriesSample sample(State state, List<String> labelValues, long nowMillis) {
         double[] quantileValues = state.window.quantiles(Math.floorDiv(nowMillis, 1000));
         return new SummarySample(labelValues, quantileValues, state.count, state.sum);

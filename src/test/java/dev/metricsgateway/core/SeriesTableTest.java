@@ -143,4 +143,31 @@ class SeriesTableTest {
         assertThat(failure.get()).isNull();
         assertThat(table.size()).isEqualTo(stayers.size());
     }
+
+    @Test
+    void looksUpARunOfProbesAsOneLookupEach() {
+        SeriesTable<LabelValues> table = new SeriesTable<>();
+        List<LabelValues> held = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            LabelValues key = key(i);
+            table.putIfAbsent(key);
+            held.add(key);
+        }
+        for (int i = 0; i < 3_000; i += 3) {
+            table.remove(held.get(i)); // markers on the probing paths of the keys after them
+        }
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            int count = 1 + random.nextInt(InputRun.CAPACITY);
+            LabelProbe[] probes = new LabelProbe[count];
+            for (int i = 0; i < count; i++) {
+                probes[i] = probe(key(random.nextInt(4_000))); // some never held
+            }
+            Object[] found = new Object[count];
+            table.getAll(probes, count, found);
+            for (int i = 0; i < count; i++) {
+                assertThat(found[i]).isSameAs(table.get(probes[i]));
+            }
+        }
+    }
 }
