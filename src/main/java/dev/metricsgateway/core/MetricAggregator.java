@@ -100,11 +100,12 @@ abstract class MetricAggregator<S extends SeriesState> {
         return true;
     }
 
-    /** Set once by the engine, before any series exists: see {@link #keySource}. */
+    /**
+     * Set once by the engine, before any series exists: see {@link #keySource}. Only an
+     * optimisation: a key found in any table holds the very values looked up, so a source keyed
+     * otherwise would share nothing, not mix series.
+     */
     final void shareKeysWith(MetricAggregator<?> source) {
-        if (!sameKeysAs(source)) {
-            throw new IllegalArgumentException(spec.name() + " is not keyed as " + source.spec.name());
-        }
         keySource = source;
     }
 

@@ -17,6 +17,17 @@ class SeriesTableTest {
         return new LabelValues(new String[] {"fs-" + i, "us-west-" + (i % 3)});
     }
 
+    /** Puts the keys 0 .. count-1 into {@code table}; returns them in that order. */
+    private static List<LabelValues> putKeys(SeriesTable<LabelValues> table, int count) {
+        List<LabelValues> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            LabelValues key = key(i);
+            table.putIfAbsent(key);
+            keys.add(key);
+        }
+        return keys;
+    }
+
     private static LabelProbe probe(LabelValues key) {
         LabelProbe probe = new LabelProbe(key.size());
         probe.clear();
@@ -106,12 +117,7 @@ class SeriesTableTest {
     @Test
     void lookupsAlwaysFindAStateThatStaysWhileOthersComeAndGo() throws Exception {
         SeriesTable<LabelValues> table = new SeriesTable<>();
-        List<LabelValues> stayers = new ArrayList<>();
-        for (int i = 0; i < 64; i++) {
-            LabelValues state = key(i);
-            table.putIfAbsent(state);
-            stayers.add(state);
-        }
+        List<LabelValues> stayers = putKeys(table, 64);
         List<LabelProbe> probes = stayers.stream().map(SeriesTableTest::probe).toList();
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<String> failure = new AtomicReference<>();
@@ -147,12 +153,7 @@ class SeriesTableTest {
     @Test
     void looksUpARunOfProbesAsOneLookupEach() {
         SeriesTable<LabelValues> table = new SeriesTable<>();
-        List<LabelValues> held = new ArrayList<>();
-        for (int i = 0; i < 3_000; i++) {
-            LabelValues key = key(i);
-            table.putIfAbsent(key);
-            held.add(key);
-        }
+        List<LabelValues> held = putKeys(table, 3_000);
         for (int i = 0; i < 3_000; i += 3) {
             table.remove(held.get(i)); // markers on the probing paths of the keys after them
         }

@@ -51,8 +51,8 @@ class SharedKeysTest {
                 assertThat(family.samples()).as(family.spec().name()).hasSize(1);
             }
         }
-        assertThat(statesOf(engine, "stream_batch")).hasSize(5)
-                .allSatisfy(state -> assertThat(state.sharesValuesWith(statesOf(engine, "stream_batch").get(0))).isTrue());
+        List<SeriesState> streamStates = statesOf(engine, "stream_batch");
+        assertThat(streamStates).hasSize(5).allSatisfy(state -> assertThat(state.sharesValuesWith(streamStates.get(0))).isTrue());
         assertThat(rate(snapshot, "input_rows")).isEqualTo(30.0 / W);
     }
 
